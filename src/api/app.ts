@@ -1,0 +1,70 @@
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import type { Ledger } from '../ledger/ledger';
+import type { SchemeBook } from '../ledger/schemeBook';
+import type { SubjectDirectory } from '../ledger/subjectDirectory';
+import type { HistoryReadModel } from '../projections/historyProjection';
+import type { ProjectionRunner } from '../projections/runner';
+import type { ScoreReadModel } from '../projections/scoreProjection';
+import type { SchemaRegistry } from '../schemaRegistry';
+import { createIdempotentRoute } from './idempotency';
+import type { IdempotencyRecords } from './idempotencyRecords';
+import { buildOpenApiDocument } from './openapi';
+import { Problem, problemHandler, problemTypes, problemTypeUri } from './problems';
+import { schemeRoutes } from './routes/scheme';
+import { subjectRoutes } from './routes/subjects';
+
+/**
+ * The express app, built from its dependencies and never listening itself: tests build it in process,
+ * the `serve` command opens the port. The request's path through it, in order: security headers,
+ * JSON body (size-limited), the /v1 routes (each validating its input), then problem details for errors.
+ */
+
+export const bodySizeLimit = '16kb';
+
+export interface AppDependencies {
+  ledger: Ledger;
+  scores: ScoreReadModel;
+  history: HistoryReadModel;
+  directory: SubjectDirectory;
+  runner: ProjectionRunner;
+  schemes: SchemeBook;
+  schemas: SchemaRegistry;
+  idempotencyRecords: IdempotencyRecords;
+  clock: () => Date;
+  version: string;
+  onUnexpectedError: (error: unknown, req: Request) => void;
+}
+
+export const createApp = (deps: AppDependencies): Express => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(express.json({ limit: bodySizeLimit, strict: true, type: 'application/json' }));
+
+  const idempotent = createIdempotentRoute(deps.idempotencyRecords, deps.clock);
+  const v1 = express.Router();
+  v1.use(subjectRoutes({ ...deps, idempotent }));
+  v1.use(schemeRoutes(deps.schemes, deps.clock));
+  app.use('/v1', v1);
+
+  const openApiDocument = buildOpenApiDocument(deps.schemas, deps.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.get('/problems/:code', (req, res) => {
+    const code = req.params.code as keyof typeof problemTypes;
+    if (!Object.hasOwn(problemTypes, code)) throw new Problem('not-found', `no problem type ${code}`);
+    res.json({ type: problemTypeUri(code), ...problemTypes[code] });
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', projectedPosition: deps.runner.position() });
+  });
+
+  app.use((req) => {
+    throw new Problem('not-found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(problemHandler(deps.onUnexpectedError));
+  return app;
+};

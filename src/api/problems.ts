@@ -1,0 +1,111 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from '../ledger/errors';
+
+/**
+ * Errors over HTTP are RFC 9457 problem details with a stable `type` per error: `/problems/<code>`.
+ * The catalogue below is the list of every type the API answers with; GET /problems/<code> describes one.
+ */
+
+export interface ProblemType {
+  status: number;
+  title: string;
+}
+
+export const problemTypes = {
+  'validation-failed': { status: 400, title: 'The request does not match its schema' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'actor-required': { status: 401, title: 'The acting official is not identified' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'subject-not-found': { status: 404, title: 'No such subject' },
+  'subject-already-registered': { status: 409, title: 'The subject is already registered' },
+  'concurrent-writes': { status: 409, title: 'The subject changed while the command ran; try again' },
+  'idempotency-key-in-flight': { status: 409, title: 'A request with this idempotency key is still being processed' },
+  'body-too-large': { status: 413, title: 'The request body is over the size limit' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'idempotency-key-reused': { status: 422, title: 'The idempotency key was used for a different request' },
+  'unknown-rule': { status: 422, title: 'The scheme has no such rule' },
+  'evidence-kind-not-allowed': { status: 422, title: 'The rule does not accept this kind of evidence' },
+  'points-not-allowed': { status: 422, title: 'The rule fixes its own points' },
+  'points-required': { status: 422, title: 'The rule has a range: points are required' },
+  'points-out-of-range': { status: 422, title: "The points are outside the rule's range" },
+  'narrative-required': { status: 422, title: 'Points chosen from a range need a narrative justifying them' },
+  'period-cap-exceeded': { status: 422, title: "The entry would exceed the rule's cap for the period" },
+  'conduct-in-future': { status: 422, title: 'The conduct is dated in the future' },
+  'conduct-before-adulthood': { status: 422, title: 'The conduct is dated before the subject came of age' },
+  'no-scheme-in-force': { status: 422, title: 'No scheme version was in force when the conduct occurred' },
+  'subject-under-age': { status: 422, title: 'The person is under the minimum age' },
+  'birth-date-required': { status: 422, title: 'A person is registered with their birth date' },
+  'projection-behind': { status: 503, title: 'The read model has not caught up to the requested position yet' },
+  'internal-error': { status: 500, title: 'The ledger failed to answer' },
+} as const satisfies Record<string, ProblemType>;
+
+export type ProblemCode = keyof typeof problemTypes;
+
+const isProblemCode = (code: string): code is ProblemCode => Object.hasOwn(problemTypes, code);
+
+export const problemTypeUri = (code: string): string => `/problems/${code}`;
+
+/** An error that is already a problem: thrown by our middleware, answered as is. */
+export class Problem extends Error {
+  override readonly name = 'Problem';
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const sendProblem = (req: Request, res: Response, problem: Problem): void => {
+  const { status, title } = problemTypes[problem.code];
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: problemTypeUri(problem.code),
+        title,
+        status,
+        detail: problem.detail,
+        instance: req.originalUrl,
+        ...problem.extensions,
+      }),
+    );
+};
+
+/** Express's body parser marks its errors with a `type`; these are the client's fault. */
+const bodyParserProblem = (error: { type?: string; message?: string }): Problem | undefined => {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new Problem('body-too-large', 'the request body is over the limit');
+    case 'entity.parse.failed':
+      return new Problem('malformed-json', 'the request body is not valid JSON');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new Problem('unsupported-media-type', error.message ?? 'unsupported body encoding');
+    default:
+      return undefined;
+  }
+};
+
+export const toProblem = (error: unknown): Problem | undefined => {
+  if (error instanceof Problem) return error;
+  if (error instanceof SubjectNotFound) return new Problem('subject-not-found', error.message, { subjectId: error.subjectId });
+  if (error instanceof LedgerRuleViolation || error instanceof LedgerConflict) {
+    if (!isProblemCode(error.code)) return undefined;
+    return new Problem(error.code, error.message, error.details);
+  }
+  if (typeof error === 'object' && error !== null) return bodyParserProblem(error as { type?: string });
+  return undefined;
+};
+
+export const problemHandler =
+  (onUnexpected: (error: unknown, req: Request) => void): ErrorRequestHandler =>
+  (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const problem = toProblem(error);
+    if (problem) return sendProblem(req, res, problem);
+    onUnexpected(error, req);
+    return sendProblem(req, res, new Problem('internal-error', 'an unexpected error occurred; it has been logged'));
+  };

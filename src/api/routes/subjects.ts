@@ -1,0 +1,119 @@
+import { Router } from 'express';
+import type { EvidenceRef } from '../../events/ledgerEvents';
+import type { Ledger } from '../../ledger/ledger';
+import { scoreAt } from '../../ledger/score';
+import type { SchemeBook } from '../../ledger/schemeBook';
+import type { SubjectDirectory } from '../../ledger/subjectDirectory';
+import type { HistoryReadModel } from '../../projections/historyProjection';
+import type { ProjectionRunner } from '../../projections/runner';
+import type { ScoreReadModel } from '../../projections/scoreProjection';
+import type { SchemaRegistry } from '../../schemaRegistry';
+import type { IdempotentRoute } from '../idempotency';
+import { Problem } from '../problems';
+import { awaitMinPosition } from '../readConsistency';
+import { validateBody, validateQuery } from '../validation';
+
+export interface SubjectRoutesOptions {
+  ledger: Ledger;
+  scores: ScoreReadModel;
+  history: HistoryReadModel;
+  directory: SubjectDirectory;
+  runner: ProjectionRunner;
+  schemes: SchemeBook;
+  schemas: SchemaRegistry;
+  clock: () => Date;
+  idempotent: IdempotentRoute;
+}
+
+export const historyPageSizeDefault = 50;
+
+interface RegisterBody {
+  kind: 'person' | 'organization';
+  id?: string;
+  birthDate?: string;
+  displayName?: string;
+}
+
+interface EntryBody {
+  ruleCode: string;
+  occurredAt: string;
+  points?: number;
+  evidence: EvidenceRef[];
+  narrative?: string;
+}
+
+export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
+  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent } = options;
+  const router = Router();
+  const consistentRead = awaitMinPosition(runner);
+
+  const registeredSubject = (subjectId: string) => {
+    const subject = scores.subject(subjectId);
+    if (!subject) throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+    return subject;
+  };
+
+  router.post(
+    '/subjects',
+    validateBody(schemas, 'api/RegisterSubjectRequest.json'),
+    idempotent(async (req, context) => {
+      const body = req.body as RegisterBody;
+      const result = await ledger.registerSubject(
+        { ...(body.id ? { subjectId: body.id } : {}), kind: body.kind, ...(body.birthDate ? { birthDate: body.birthDate } : {}) },
+        context,
+      );
+      directory.save({ subjectId: result.subjectId, displayName: body.displayName, birthDate: body.birthDate });
+      return {
+        status: 201,
+        location: `/v1/subjects/${result.subjectId}`,
+        body: {
+          id: result.subjectId,
+          kind: body.kind,
+          ...(body.displayName ? { displayName: body.displayName } : {}),
+          ...(body.birthDate ? { birthDate: body.birthDate } : {}),
+          position: result.position,
+        },
+      };
+    }),
+  );
+
+  router.get('/subjects/:id', validateQuery(schemas, 'api/ReadQuery.json'), consistentRead, (req, res) => {
+    const subject = registeredSubject(req.params.id as string);
+    const personal = directory.find(subject.subjectId);
+    res.json({
+      id: subject.subjectId,
+      kind: subject.kind,
+      ...(personal?.displayName ? { displayName: personal.displayName } : {}),
+      ...(personal?.birthDate ? { birthDate: personal.birthDate } : {}),
+      ...(subject.adultFrom ? { adultFrom: subject.adultFrom } : {}),
+      registeredAt: subject.registeredAt,
+    });
+  });
+
+  router.post(
+    '/subjects/:id/entries',
+    validateBody(schemas, 'api/RecordEntryRequest.json'),
+    idempotent(async (req, context) => {
+      const body = req.body as EntryBody;
+      const result = await ledger.recordEntry({ subjectId: req.params.id as string, ...body }, context);
+      return { status: 201, body: { entryId: result.entryId, status: result.status, position: result.position } };
+    }),
+  );
+
+  router.get('/subjects/:id/score', validateQuery(schemas, 'api/ReadQuery.json'), consistentRead, (req, res) => {
+    const subject = registeredSubject(req.params.id as string);
+    const asOf = clock();
+    const score = scoreAt(schemes.forReading(asOf), subject.baseline, scores.entries(subject.subjectId), asOf);
+    res.json({ subjectId: subject.subjectId, ...score, asOf: asOf.toISOString() });
+  });
+
+  router.get('/subjects/:id/history', validateQuery(schemas, 'api/HistoryQuery.json'), consistentRead, (req, res) => {
+    const subject = registeredSubject(req.params.id as string);
+    const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
+    const after = typeof req.query.after === 'string' ? req.query.after : undefined;
+    const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
+    res.json({ subjectId: subject.subjectId, items: page.items, next: page.next });
+  });
+
+  return router;
+};

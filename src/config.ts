@@ -1,0 +1,52 @@
+import { isAbsolute, resolve } from 'node:path';
+import { defaultSchemePath } from './ledger/schemeLoader';
+
+/**
+ * Configuration from the environment, read once at start and frozen. Every variable has a default that
+ * works on a fresh machine; the README lists them all.
+ */
+export interface Config {
+  port: number;
+  dbPath: string;
+  schemePath: string;
+  esdbConnectionString?: string;
+  demoData: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const portFrom = (text: string): number => {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`PORT must be a port number, not ${text}`);
+  return port;
+};
+
+const flagFrom = (name: string, text: string): boolean => {
+  if (text === '1' || text === 'true') return true;
+  if (text === '0' || text === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0, not ${text}`);
+};
+
+const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(process.cwd(), path));
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Config> => {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!logLevels.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}`);
+  const esdb = env.ESDB_CONNECTION_STRING;
+  if (esdb !== undefined && !/^esdb(\+discover)?:\/\//.test(esdb)) {
+    throw new ConfigError('ESDB_CONNECTION_STRING must start with esdb:// or esdb+discover://');
+  }
+  return Object.freeze({
+    port: portFrom(env.PORT ?? '3000'),
+    dbPath: env.LEDGER_DB === ':memory:' ? ':memory:' : absolute(env.LEDGER_DB ?? 'data/ledger.db'),
+    schemePath: env.LEDGER_SCHEME ? absolute(env.LEDGER_SCHEME) : defaultSchemePath(),
+    ...(esdb ? { esdbConnectionString: esdb } : {}),
+    demoData: flagFrom('LEDGER_DEMO', env.LEDGER_DEMO ?? '1'),
+    logLevel,
+  });
+};

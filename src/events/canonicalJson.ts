@@ -1,0 +1,17 @@
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units, no white space, numbers and strings as
+ * JSON.stringify writes them (RFC 8785 for the integers and strings this ledger stores). Two documents
+ * with the same content always give the same bytes, so their SHA-256 can be compared.
+ */
+export const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as canonical JSON`);
+    return text;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+};

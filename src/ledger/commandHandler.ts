@@ -1,0 +1,89 @@
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '../events/eventStore';
+import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
+import { LedgerConflict } from './errors';
+
+/**
+ * Read -> decide -> append with the expected revision, retried a bounded number of times when another
+ * writer got there first. Idempotency is the ledger's own: event ids derive from the command's
+ * idempotency key, so a retried command finds its own first event in the stream and returns that result
+ * without writing again.
+ */
+
+export const conflictRetriesMax = 3;
+
+/** Namespace for event ids derived from idempotency keys (uuid v5). */
+const idempotencyNamespace = '6f1c1f5e-2b8e-4d0a-9a43-5c2f7f6a1e10';
+
+export const eventIdFor = (idempotencyKey: string, index: number): string =>
+  uuidv5(`${idempotencyKey}#${index}`, idempotencyNamespace);
+
+/** An id that derives from the idempotency key too, so that a retry names the same thing. */
+export const derivedId = (idempotencyKey: string, purpose: string): string =>
+  uuidv5(`${idempotencyKey}@${purpose}`, idempotencyNamespace);
+
+/** A fresh key for commands that came without one: each such command is its own. */
+export const freshIdempotencyKey = (): string => uuidv7();
+
+export interface CommandOutcome<State> {
+  /** The state after the command (after its events, or as it was when the command was a retry). */
+  state: State;
+  /** The global position of the command's last event. */
+  position: Position;
+  /** True when the command had already been carried out and nothing was written now. */
+  replayed: boolean;
+}
+
+export interface HandleCommandOptions<State> {
+  store: EventStore;
+  stream: string;
+  initialState: () => State;
+  evolve: (state: State, event: LedgerEvent) => State;
+  decide: (state: State) => LedgerEvent[];
+  idempotencyKey: string;
+  actorId: string;
+}
+
+const fold = <State>(events: readonly RecordedEvent[], options: HandleCommandOptions<State>): State =>
+  events.filter(isLedgerEvent).reduce<State>(options.evolve, options.initialState());
+
+export const handleCommand = async <State>(options: HandleCommandOptions<State>): Promise<CommandOutcome<State>> => {
+  const { store, stream, idempotencyKey } = options;
+  const firstEventId = eventIdFor(idempotencyKey, 0);
+  for (let attempt = 0; attempt <= conflictRetriesMax; attempt += 1) {
+    const recorded = await store.readStream(stream);
+    const state = fold(recorded, options);
+    const earlier = recorded.findIndex((event) => event.id === firstEventId);
+    if (earlier >= 0) return replay(recorded, earlier, options);
+    const decided = options.decide(state);
+    if (decided.length === 0) throw new Error(`a command on ${stream} decided no events`);
+    const events = decided.map((event, index): NewLedgerEvent => ({
+      ...event,
+      id: eventIdFor(idempotencyKey, index),
+      metadata: { schemaVersion: 1, actorId: options.actorId, idempotencyKey },
+    }) as NewLedgerEvent);
+    const last = recorded.at(-1);
+    try {
+      const result = await store.appendToStream(stream, events, {
+        expectedRevision: last ? last.revision : 'no_stream',
+      });
+      const after = decided.reduce(options.evolve, state);
+      return { state: after, position: result.position, replayed: false };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+  throw new LedgerConflict('concurrent-writes', `stream ${stream} kept changing; try again`, { stream });
+};
+
+/** The command ran before: report the position of its last event and the state as it is now. */
+const replay = <State>(recorded: readonly RecordedEvent[], firstIndex: number, options: HandleCommandOptions<State>): CommandOutcome<State> => {
+  const ids = new Set(Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)));
+  const own = recorded.filter((event) => ids.has(event.id));
+  return { state: fold(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };
+};

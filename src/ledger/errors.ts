@@ -1,0 +1,37 @@
+/**
+ * Errors the ledger's rules raise. Each has a stable code that the API turns into a problem type
+ * (`/problems/<code>`); the HTTP status follows from the class.
+ */
+
+/** A rule of the domain is broken (422): the request was well-formed but the ledger refuses it. */
+export class LedgerRuleViolation extends Error {
+  override readonly name = 'LedgerRuleViolation';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The subject is not in the ledger (404). */
+export class SubjectNotFound extends Error {
+  override readonly name = 'SubjectNotFound';
+  readonly code = 'subject-not-found';
+  constructor(readonly subjectId: string) {
+    super(`no subject ${subjectId} is registered`);
+  }
+}
+
+/** The command conflicts with the stream's current state, after the bounded retries (409). */
+export class LedgerConflict extends Error {
+  override readonly name = 'LedgerConflict';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,79 @@
+import type { EntryPosted } from '../events/ledgerEvents';
+import { bandOf, gradeRank, type Grade, type Scheme } from './scheme';
+
+/**
+ * The score and grade at an instant, with the explanation every grade carries (DESIGN §1.8): the entries
+ * behind it, the binding constraint, and the points to the bands either side. Pure: the projection, the
+ * as-of replay and the tests all call this one function.
+ */
+
+export type ScoredEntry = Pick<
+  EntryPosted,
+  'entryId' | 'ruleCode' | 'direction' | 'points' | 'gradeCap' | 'severity' | 'occurredAt' | 'effectiveUntil' | 'schemeVersion'
+>;
+
+export interface ScoreExplanation {
+  /** The entries in effect at the instant, oldest conduct first. */
+  entries: ScoredEntry[];
+  /** `points` when the score's band sets the grade, `cap:<entryId>` when a grade cap holds it lower. */
+  bindingConstraint: 'points' | `cap:${string}`;
+  /** Points still needed to reach the next band up; null in the top band. */
+  pointsToNextBandUp: number | null;
+  /** Points that can be lost before falling to the next band down; null in the lowest band. */
+  pointsToNextBandDown: number | null;
+}
+
+export interface ScoreAt {
+  score: number;
+  grade: Grade;
+  schemeVersion: string;
+  explanation: ScoreExplanation;
+}
+
+export const isInEffect = (entry: Pick<EntryPosted, 'occurredAt' | 'effectiveUntil'>, at: Date): boolean =>
+  new Date(entry.occurredAt) <= at && at < new Date(entry.effectiveUntil);
+
+/** `baseline` is the subject's own (from its registration); the bands are those of `scheme`. */
+export const scoreAt = (scheme: Scheme, baseline: number, entries: readonly ScoredEntry[], at: Date): ScoreAt => {
+  const inEffect = entries
+    .filter((entry) => isInEffect(entry, at))
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.entryId.localeCompare(b.entryId));
+  const score = inEffect.reduce((sum, entry) => sum + entry.points, baseline);
+  const bandIndex = scheme.gradeBands.indexOf(bandOf(scheme, score));
+  const band = scheme.gradeBands[bandIndex] as Scheme['gradeBands'][number];
+  const bindingCap = lowestCap(inEffect);
+  const capped = bindingCap !== undefined && gradeRank(bindingCap.gradeCap as Grade) > gradeRank(band.grade);
+  const bandAbove = scheme.gradeBands[bandIndex - 1];
+  return {
+    score,
+    grade: capped ? (bindingCap.gradeCap as Grade) : band.grade,
+    schemeVersion: scheme.version,
+    explanation: {
+      entries: inEffect.map(toScoredEntry),
+      bindingConstraint: capped ? `cap:${bindingCap.entryId}` : 'points',
+      pointsToNextBandUp: bandAbove?.minScore === undefined ? null : bandAbove.minScore - score,
+      pointsToNextBandDown: band.minScore === undefined ? null : score - band.minScore + 1,
+    },
+  };
+};
+
+/** The cap with the lowest grade; among equals, the one that lasts longest, since it binds longest. */
+const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
+  entries
+    .filter((entry) => entry.gradeCap !== undefined)
+    .sort(
+      (a, b) =>
+        gradeRank(b.gradeCap as Grade) - gradeRank(a.gradeCap as Grade) || b.effectiveUntil.localeCompare(a.effectiveUntil),
+    )[0];
+
+const toScoredEntry = (entry: ScoredEntry): ScoredEntry => ({
+  entryId: entry.entryId,
+  ruleCode: entry.ruleCode,
+  direction: entry.direction,
+  points: entry.points,
+  ...(entry.gradeCap ? { gradeCap: entry.gradeCap } : {}),
+  severity: entry.severity,
+  occurredAt: entry.occurredAt,
+  effectiveUntil: entry.effectiveUntil,
+  schemeVersion: entry.schemeVersion,
+});

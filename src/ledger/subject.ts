@@ -1,0 +1,220 @@
+import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import { addMonths, anniversary, formatDate, parseDate } from './calendar';
+import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from './errors';
+import { findRule, isRange, type RuleItem } from './scheme';
+import type { SchemeBook } from './schemeBook';
+
+/**
+ * The subject decider: one stream per subject, holding its registration and its entries.
+ * Pure: `decide(command, state, context)` returns events or throws; `evolve` folds one event into the state.
+ */
+
+export interface SubjectState {
+  registered: boolean;
+  kind?: 'person' | 'organization';
+  adultFrom?: string;
+  baseline?: number;
+  entries: EntryPosted[];
+}
+
+export const initialSubjectState = (): SubjectState => ({ registered: false, entries: [] });
+
+export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectState => {
+  switch (event.type) {
+    case 'SubjectRegistered':
+      return { ...state, registered: true, kind: event.data.kind, adultFrom: event.data.adultFrom, baseline: event.data.baseline };
+    case 'EntryPosted':
+      return { ...state, entries: [...state.entries, event.data] };
+    case 'SchemeVersionPublished':
+      return state;
+    default:
+      return assertNever(event);
+  }
+};
+
+export interface RegisterSubject {
+  type: 'RegisterSubject';
+  subjectId: string;
+  kind: 'person' | 'organization';
+  birthDate?: string;
+  registeredBy: string;
+}
+
+export interface RecordEntry {
+  type: 'RecordEntry';
+  entryId: string;
+  subjectId: string;
+  ruleCode: string;
+  occurredAt: string;
+  points?: number;
+  evidence: EvidenceRef[];
+  narrative?: string;
+  recordedBy: string;
+}
+
+export type SubjectCommand = RegisterSubject | RecordEntry;
+
+export interface DecisionContext {
+  now: Date;
+  schemes: SchemeBook;
+}
+
+export const decideSubject = (command: SubjectCommand, state: SubjectState, context: DecisionContext): LedgerEvent[] => {
+  switch (command.type) {
+    case 'RegisterSubject':
+      return register(command, state, context);
+    case 'RecordEntry':
+      return recordEntry(command, state, context);
+    default:
+      return assertNever(command);
+  }
+};
+
+const register = (command: RegisterSubject, state: SubjectState, { now, schemes }: DecisionContext): LedgerEvent[] => {
+  if (state.registered) {
+    throw new LedgerConflict('subject-already-registered', `subject ${command.subjectId} is already registered`, {
+      subjectId: command.subjectId,
+    });
+  }
+  const { baseline, minimumAgeYears } = schemes.forReading(now);
+  const { subjectId, registeredBy } = command;
+  if (command.kind === 'organization') {
+    return [{ type: 'SubjectRegistered', data: { subjectId, kind: 'organization', baseline, registeredBy } }];
+  }
+  if (command.birthDate === undefined) {
+    throw new LedgerRuleViolation('birth-date-required', 'a person is registered with their birth date');
+  }
+  const adultFrom = anniversary(command.birthDate, minimumAgeYears);
+  if (parseDate(adultFrom) > now) {
+    throw new LedgerRuleViolation(
+      'subject-under-age',
+      `a person is registered only from age ${minimumAgeYears}: this one comes of age on ${adultFrom}`,
+      { adultFrom },
+    );
+  }
+  return [
+    {
+      type: 'SubjectRegistered',
+      data: { subjectId, kind: 'person', adultFrom, baseline, registeredBy },
+    },
+  ];
+};
+
+const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }: DecisionContext): LedgerEvent[] => {
+  if (!state.registered) throw new SubjectNotFound(command.subjectId);
+  const occurredAt = new Date(command.occurredAt);
+  checkConductTime(occurredAt, state, now);
+  const scheme = schemes.inForceAt(occurredAt);
+  if (!scheme) {
+    throw new LedgerRuleViolation(
+      'no-scheme-in-force',
+      `no scheme version was in force on ${formatDate(occurredAt)}; the first took effect on ${schemes.versions[0]?.effectiveFrom}`,
+    );
+  }
+  const rule = findRule(scheme, command.ruleCode);
+  if (!rule) {
+    throw new LedgerRuleViolation('unknown-rule', `scheme ${scheme.version} has no rule ${command.ruleCode}`, {
+      ruleCode: command.ruleCode,
+      schemeVersion: scheme.version,
+    });
+  }
+  checkEvidence(rule, command.evidence);
+  const points = pointsFor(rule, command);
+  checkPeriodCap(rule, state.entries, occurredAt, points);
+  const positive = points > 0;
+  const effectMonths = positive ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
+  const entry: EntryPosted = {
+    entryId: command.entryId,
+    subjectId: command.subjectId,
+    ruleCode: rule.code,
+    direction: rule.direction,
+    points,
+    ...(rule.gradeCap ? { gradeCap: rule.gradeCap } : {}),
+    severity: rule.severity,
+    occurredAt: occurredAt.toISOString(),
+    effectiveUntil: addMonths(occurredAt, effectMonths).toISOString(),
+    evidence: command.evidence,
+    ...(command.narrative ? { narrative: command.narrative } : {}),
+    schemeVersion: scheme.version,
+    recordedBy: command.recordedBy,
+  };
+  return [{ type: 'EntryPosted', data: entry }];
+};
+
+const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): void => {
+  if (occurredAt > now) {
+    throw new LedgerRuleViolation('conduct-in-future', `conduct cannot be recorded before it happens (${occurredAt.toISOString()})`);
+  }
+  if (state.adultFrom !== undefined && occurredAt < parseDate(state.adultFrom)) {
+    throw new LedgerRuleViolation(
+      'conduct-before-adulthood',
+      `conduct before the subject came of age on ${state.adultFrom} cannot be recorded`,
+      { adultFrom: state.adultFrom },
+    );
+  }
+};
+
+const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
+  const refused = evidence.find((item) => !rule.evidenceKinds.includes(item.kind));
+  if (refused) {
+    throw new LedgerRuleViolation(
+      'evidence-kind-not-allowed',
+      `rule ${rule.code} accepts evidence of kind ${rule.evidenceKinds.join(', ')}, not ${refused.kind}`,
+      { allowed: rule.evidenceKinds, refused: refused.kind },
+    );
+  }
+};
+
+const pointsFor = (rule: RuleItem, command: RecordEntry): number => {
+  if (!isRange(rule.points)) {
+    if (command.points !== undefined) {
+      throw new LedgerRuleViolation(
+        'points-not-allowed',
+        `rule ${rule.code} fixes its own effect; points are given only for rules with a range`,
+      );
+    }
+    return rule.points ?? 0;
+  }
+  const { min, max } = rule.points;
+  if (command.points === undefined) {
+    throw new LedgerRuleViolation('points-required', `rule ${rule.code} has a range: give points from ${min} to ${max}`, { min, max });
+  }
+  if (command.points < min || command.points > max) {
+    throw new LedgerRuleViolation('points-out-of-range', `rule ${rule.code} allows ${min} to ${max} points, not ${command.points}`, { min, max });
+  }
+  if (command.narrative === undefined) {
+    throw new LedgerRuleViolation('narrative-required', `points chosen from the range of rule ${rule.code} need a narrative justifying them`);
+  }
+  return command.points;
+};
+
+/**
+ * A rule's per-period cap: in no window of `months` may the rule's points (in absolute value) exceed the
+ * cap. Windows ending at the new entry and at every later entry of the same rule within a period of it
+ * are checked, since the new entry falls into all of them.
+ */
+const checkPeriodCap = (rule: RuleItem, entries: readonly EntryPosted[], occurredAt: Date, points: number): void => {
+  const cap = rule.perPeriodCap;
+  if (!cap) return;
+  const sameRule = entries
+    .filter((entry) => entry.ruleCode === rule.code)
+    .map((entry) => ({ at: new Date(entry.occurredAt), points: Math.abs(entry.points) }));
+  const candidate = { at: occurredAt, points: Math.abs(points) };
+  const all = [...sameRule, candidate];
+  const windowEnds = [occurredAt, ...sameRule.map((e) => e.at).filter((at) => at > occurredAt && at < addMonths(occurredAt, cap.months))];
+  for (const end of windowEnds) {
+    const start = addMonths(end, -cap.months);
+    const total = all.filter((e) => e.at > start && e.at <= end).reduce((sum, e) => sum + e.points, 0);
+    if (total > cap.points) {
+      throw new LedgerRuleViolation(
+        'period-cap-exceeded',
+        `rule ${rule.code} gives at most ${cap.points} points in ${cap.months} months; this entry would make ${total}`,
+        { capPoints: cap.points, capMonths: cap.months },
+      );
+    }
+  }
+};
+
+const assertNever = (value: never): never => {
+  throw new Error(`unhandled: ${JSON.stringify(value)}`);
+};

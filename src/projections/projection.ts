@@ -1,0 +1,14 @@
+import type { RecordedEvent } from '../events/eventStore';
+
+/**
+ * A read model kept in SQLite tables and fed from the store by the runner. `apply` runs inside the
+ * runner's transaction together with the checkpoint update, so each event takes effect exactly once.
+ * Bump `version` when the tables or the fold change: the runner then rebuilds it from zero.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Deletes every row, for a rebuild from zero. */
+  reset(): void;
+  apply(event: RecordedEvent): void;
+}

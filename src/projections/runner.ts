@@ -1,0 +1,178 @@
+import type { Database } from 'better-sqlite3';
+import {
+  comparePositions,
+  isCaughtUp,
+  START,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+} from '../events/eventStore';
+import type { Projection } from './projection';
+
+/**
+ * Feeds projections from the store. It subscribes from the lowest saved checkpoint, applies events in
+ * batches, and writes each batch together with the projections' checkpoints in one SQLite transaction, so
+ * a restart resumes exactly after the last applied event. A projection whose saved version differs from
+ * its code's is rebuilt from zero.
+ */
+
+export const projectionBatchSizeMax = 1_000;
+
+export interface ProjectionRunner {
+  /** Starts following the store in the background. */
+  start(): void;
+  /** Stops following; resolves when the subscription has ended. */
+  stop(): Promise<void>;
+  /** The position every projection has applied up to. */
+  position(): Position;
+  /** Resolves true once every projection has applied `position`, false after `timeoutMs`. */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean>;
+  /** Resolves once the projections have caught up with the log as it was when called. */
+  catchUp(timeoutMs: number): Promise<boolean>;
+  /** Deletes every projection's rows and checkpoint; start() then replays the whole log. */
+  reset(): void;
+}
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  db: Database;
+  projections: readonly Projection[];
+  /** Called when a projection fails to apply an event; the runner stops rather than serve wrong data. */
+  onFailure: (error: unknown) => void;
+}
+
+const laterOf = (a: Position, b: Position): Position => (comparePositions(a, b) >= 0 ? a : b);
+
+interface Waiter {
+  position: Position;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+export const createProjectionRunner = ({ store, db, projections, onFailure }: ProjectionRunnerOptions): ProjectionRunner => {
+  db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
+    name TEXT PRIMARY KEY, version INTEGER NOT NULL, position TEXT NOT NULL)`);
+  const selectCheckpoint = db.prepare('SELECT version, position FROM projection_checkpoints WHERE name = ?');
+  const saveCheckpoint = db.prepare(
+    `INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
+  );
+
+  const checkpoints = new Map<string, Position>();
+  const loadCheckpoints = db.transaction(() => {
+    for (const projection of projections) {
+      const saved = selectCheckpoint.get(projection.name) as { version: number; position: string } | undefined;
+      if (saved && saved.version === projection.version) {
+        checkpoints.set(projection.name, saved.position);
+        continue;
+      }
+      projection.reset();
+      saveCheckpoint.run(projection.name, projection.version, START);
+      checkpoints.set(projection.name, START);
+    }
+  });
+  loadCheckpoints();
+
+  const lowestCheckpoint = (): Position =>
+    [...checkpoints.values()].reduce((low, position) => (comparePositions(position, low) < 0 ? position : low));
+
+  const applyBatch = db.transaction((events: readonly RecordedEvent[], upTo: Position) => {
+    for (const projection of projections) {
+      const from = checkpoints.get(projection.name) as Position;
+      if (comparePositions(upTo, from) <= 0) continue;
+      for (const event of events) {
+        if (comparePositions(event.position, from) > 0) projection.apply(event);
+      }
+      saveCheckpoint.run(projection.name, projection.version, upTo);
+    }
+  });
+
+  let waiters: Waiter[] = [];
+  const settleWaiters = (): void => {
+    const reached = lowestCheckpoint();
+    waiters = waiters.filter((waiter) => {
+      if (comparePositions(waiter.position, reached) > 0) return true;
+      clearTimeout(waiter.timer);
+      waiter.resolve(true);
+      return false;
+    });
+  };
+
+  const flush = (events: readonly RecordedEvent[], upTo: Position): void => {
+    if (comparePositions(upTo, lowestCheckpoint()) <= 0) return;
+    applyBatch(events, upTo);
+    for (const projection of projections) {
+      if (comparePositions(upTo, checkpoints.get(projection.name) as Position) > 0) checkpoints.set(projection.name, upTo);
+    }
+    settleWaiters();
+  };
+
+  let subscription: Subscription | undefined;
+  let following: Promise<void> | undefined;
+
+  const follow = async (current: Subscription): Promise<void> => {
+    let batch: RecordedEvent[] = [];
+    try {
+      for await (const item of current) {
+        if (isCaughtUp(item)) {
+          flush(batch, laterOf(item.position, batch.at(-1)?.position ?? START));
+          batch = [];
+          continue;
+        }
+        batch.push(item);
+        if (batch.length >= projectionBatchSizeMax) {
+          flush(batch, item.position);
+          batch = [];
+        }
+      }
+    } catch (error) {
+      onFailure(error);
+    }
+  };
+
+  const waitFor = (position: Position, timeoutMs: number): Promise<boolean> => {
+    if (comparePositions(position, lowestCheckpoint()) <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((waiter) => waiter.timer !== timer);
+        resolve(false);
+      }, timeoutMs);
+      waiters.push({ position, resolve, timer });
+    });
+  };
+
+  return {
+    start() {
+      if (subscription) return;
+      subscription = store.subscribeToAll({ after: lowestCheckpoint() });
+      following = follow(subscription);
+    },
+    async stop() {
+      const current = subscription;
+      subscription = undefined;
+      await current?.close();
+      await following;
+      for (const waiter of waiters) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(false);
+      }
+      waiters = [];
+    },
+    position: lowestCheckpoint,
+    waitFor,
+    async catchUp(timeoutMs) {
+      return waitFor(await store.headPosition(), timeoutMs);
+    },
+    reset() {
+      if (subscription) throw new Error('stop the projection runner before resetting it');
+      db.transaction(() => {
+        for (const projection of projections) {
+          projection.reset();
+          saveCheckpoint.run(projection.name, projection.version, START);
+          checkpoints.set(projection.name, START);
+        }
+      })();
+    },
+  };
+};
