@@ -1,0 +1,160 @@
+import {
+  START,
+  checkAppendBatch,
+  checkExpectedRevision,
+  checkMaxCount,
+  checkPosition,
+  matchesFilter,
+  positionFromNumber,
+  readAllMaxCount,
+  readStreamMaxCount,
+  recognizeRetry,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamRevision,
+} from '../eventStore';
+import { createPollingSubscriptions } from '../pollingSubscription';
+
+/**
+ * The reference implementation of the port: the whole log in one array, the event at index i at position i + 1.
+ * Data and metadata are kept as JSON text, as a durable store keeps them, so that callers never share objects
+ * with the store and get back exactly what the other adapters would give them.
+ */
+
+export interface InMemoryEventStoreOptions {
+  clock?: () => Date;
+}
+
+interface StoredEvent {
+  streamName: string;
+  revision: StreamRevision;
+  position: Position;
+  id: string;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+  recordedAt: Date;
+}
+
+export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const clock = options.clock ?? (() => new Date());
+  const log: StoredEvent[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+  const eventsById = new Map<string, StoredEvent>();
+
+  const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
+    const countMax = checkMaxCount(maxCount, readAllMaxCount);
+    const found: RecordedEvent[] = [];
+    for (let index = Number(checkPosition(after)); index < log.length && found.length < countMax; index += 1) {
+      if (matchesFilter(log[index], filter)) found.push(toRecordedEvent(log[index]));
+    }
+    return found;
+  };
+
+  const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }));
+
+  const appendToStream = async (
+    stream: string,
+    events: readonly NewEvent[],
+    { expectedRevision = 'any' }: AppendOptions = {},
+  ): Promise<AppendResult> => {
+    checkAppendBatch(events);
+    const ids = events.map((event) => event.id);
+    const retried = recognizeRetry(stream, ids, expectedRevision, (id) => eventsById.get(id));
+    if (retried) return retried;
+    const streamEvents = streams.get(stream) ?? [];
+    checkExpectedRevision(stream, expectedRevision, lastRevision(streamEvents));
+    const recordedAt = clock();
+    // Every event is serialised before any is stored, so that a failure stores none of the batch.
+    const stored = events.map((event, index) => ({
+      streamName: stream,
+      revision: BigInt(streamEvents.length + index),
+      position: positionFromNumber(log.length + index + 1),
+      id: event.id,
+      type: event.type,
+      dataJson: toJson(event.data),
+      metadataJson: toJson(event.metadata),
+      recordedAt: new Date(recordedAt),
+    }));
+    for (const event of stored) {
+      log.push(event);
+      streamEvents.push(event);
+      eventsById.set(event.id, event);
+    }
+    streams.set(stream, streamEvents);
+    subscriptions.wakeAll();
+    const last = streamEvents[streamEvents.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position };
+  };
+
+  const readStream = async (stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> => {
+    const countMax = checkMaxCount(options.maxCount, readStreamMaxCount);
+    const streamEvents = streams.get(stream) ?? [];
+    const selected =
+      options.direction === 'backwards'
+        ? readBackwards(streamEvents, options.fromRevision, countMax)
+        : readForwards(streamEvents, options.fromRevision, countMax);
+    return selected.map(toRecordedEvent);
+  };
+
+  return {
+    appendToStream,
+    readStream,
+    getStreamRevision: async (stream) => lastRevision(streams.get(stream) ?? []),
+    readAll,
+    headPosition: async () => positionFromNumber(log.length),
+    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
+    close: () => subscriptions.closeAll(),
+  };
+};
+
+const lastRevision = (streamEvents: readonly StoredEvent[]): StreamRevision | 'no_stream' =>
+  streamEvents.length === 0 ? 'no_stream' : BigInt(streamEvents.length - 1);
+
+/** A stream's events sit at the index equal to their revision; clamped to one step outside the stream. */
+const indexOfRevision = (revision: StreamRevision, streamLength: number): number =>
+  Number(revision < -1n ? -1n : revision > BigInt(streamLength) ? BigInt(streamLength) : revision);
+
+const readForwards = (
+  streamEvents: readonly StoredEvent[],
+  fromRevision: StreamRevision | undefined,
+  countMax: number,
+): StoredEvent[] => {
+  const first = Math.max(0, indexOfRevision(fromRevision ?? 0n, streamEvents.length));
+  return streamEvents.slice(first, first + countMax);
+};
+
+const readBackwards = (
+  streamEvents: readonly StoredEvent[],
+  fromRevision: StreamRevision | undefined,
+  countMax: number,
+): StoredEvent[] => {
+  const lastIndex = streamEvents.length - 1;
+  const from =
+    fromRevision === undefined ? lastIndex : Math.min(lastIndex, indexOfRevision(fromRevision, streamEvents.length));
+  return streamEvents.slice(Math.max(0, from - countMax + 1), from + 1).reverse();
+};
+
+/** JSON.stringify gives undefined for undefined and functions: refuse those as a durable store would. */
+const toJson = (value: unknown): string => {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`not a JSON value: ${String(value)}`);
+  return json;
+};
+
+const toRecordedEvent = (event: StoredEvent): RecordedEvent => ({
+  id: event.id,
+  type: event.type,
+  data: JSON.parse(event.dataJson) as unknown,
+  metadata: JSON.parse(event.metadataJson) as RecordedEvent['metadata'],
+  streamName: event.streamName,
+  revision: event.revision,
+  position: event.position,
+  recordedAt: new Date(event.recordedAt),
+});

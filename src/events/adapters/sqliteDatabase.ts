@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Opens and configures the ledger's SQLite database. The event store, projections, idempotency records and the
+ * subject directory each keep their own tables in it, so this only opens; each part creates what it needs.
+ */
+
+export type Database = BetterSqlite3.Database;
+
+const inMemoryPath = ':memory:';
+const busyTimeoutMs = 5_000;
+/** About 40 MB of WAL between checkpoints: appends ran about twice as fast as at the default 1,000 pages. */
+const walAutocheckpointPages = 10_000;
+
+export const openLedgerDatabase = (path: string): Database => {
+  const isFile = path !== inMemoryPath;
+  if (isFile) mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  // Set first, so that switching to WAL waits for another connection instead of failing at once.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  if (isFile) db.pragma('journal_mode = WAL');
+  // Explicitly, not the build's default: a build may put WAL databases at NORMAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS),
+  // where the last committed appends can be lost on power loss.
+  db.pragma('synchronous = FULL');
+  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+};

@@ -1,0 +1,281 @@
+import {
+  START,
+  checkAppendBatch,
+  checkExpectedRevision,
+  checkMaxCount,
+  checkPosition,
+  positionFromNumber,
+  readAllMaxCount,
+  readStreamMaxCount,
+  recognizeRetry,
+  type AppendOptions,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StoredEventLocation,
+  type StreamRevision,
+} from '../eventStore';
+import { createPollingSubscriptions } from '../pollingSubscription';
+import type { Database } from './sqliteDatabase';
+
+/**
+ * The event store in a SQLite database opened by openLedgerDatabase. A position is the event's rowid, so that
+ * position order is commit order (SQLite has one writer at a time). The database belongs to whoever opened it:
+ * close() closes this store's subscriptions only.
+ */
+
+export interface SqliteEventStoreOptions {
+  db: Database;
+  clock?: () => Date;
+  /** How often a caught-up subscription looks for appends made through other connections. */
+  pollIntervalMs?: number;
+}
+
+const defaultPollIntervalMs = 100;
+/** The largest SQLite INTEGER: no revision or position is stored beyond it. */
+const sqliteIntegerMax = 2n ** 63n - 1n;
+
+/**
+ * The schema, versioned in schema_versions under this component rather than in PRAGMA user_version, which is
+ * one number for the whole database and the other parts of the app keep their tables in the same one.
+ * Migration n takes the schema from version n to n + 1; only ever add to the end of this list.
+ */
+const schemaComponent = 'event_store';
+const migrations: readonly string[] = [
+  `CREATE TABLE events (
+     position INTEGER PRIMARY KEY,
+     stream_name TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     event_id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     recorded_at TEXT NOT NULL,
+     UNIQUE (stream_name, revision)
+   );
+   CREATE TABLE streams (
+     stream_name TEXT PRIMARY KEY,
+     revision INTEGER NOT NULL
+   );`,
+];
+
+interface EventRow {
+  position: bigint;
+  stream_name: string;
+  revision: bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface ReadAllParameters {
+  after: bigint;
+  /** JSON arrays, or null for no filter. */
+  eventTypes: string | null;
+  streamPrefixes: string | null;
+  limit: number;
+}
+
+export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
+  const { db } = options;
+  const clock = options.clock ?? (() => new Date());
+  migrate(db);
+  const statements = prepareStatements(db);
+
+  const streamRevision = (stream: string): StreamRevision | 'no_stream' =>
+    statements.streamRevision.get(stream)?.revision ?? 'no_stream';
+
+  const locateEvents = (eventIds: readonly string[]): Map<string, StoredEventLocation> =>
+    new Map(
+      statements.eventsById
+        .all(JSON.stringify(eventIds))
+        .map((row) => [
+          row.event_id,
+          { streamName: row.stream_name, revision: row.revision, position: positionFromNumber(row.position) },
+        ]),
+    );
+
+  const insertEvents = (stream: string, events: readonly NewEvent[], firstRevision: StreamRevision): Position => {
+    const recordedAt = clock().toISOString();
+    let position = START;
+    events.forEach((event, index) => {
+      const revision = firstRevision + BigInt(index);
+      const { lastInsertRowid } = statements.insertEvent.run(
+        stream,
+        revision,
+        event.id,
+        event.type,
+        toJson(event.data),
+        toJson(event.metadata),
+        recordedAt,
+      );
+      position = positionFromNumber(lastInsertRowid);
+    });
+    return position;
+  };
+
+  const append = (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+    const eventIds = events.map((event) => event.id);
+    const locations = locateEvents(eventIds);
+    const retried = recognizeRetry(stream, eventIds, expected, (id) => locations.get(id));
+    if (retried) return retried;
+    const actual = streamRevision(stream);
+    checkExpectedRevision(stream, expected, actual);
+    const firstRevision = actual === 'no_stream' ? 0n : actual + 1n;
+    const position = insertEvents(stream, events, firstRevision);
+    const nextExpectedRevision = firstRevision + BigInt(events.length - 1);
+    statements.saveStreamRevision.run(stream, nextExpectedRevision);
+    return { nextExpectedRevision, position };
+  };
+  const appendTransaction = db.transaction(append);
+
+  const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
+    const rows = statements.readAll.all({
+      after: rowidBound(checkPosition(after)),
+      eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
+      streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
+      limit: checkMaxCount(maxCount, readAllMaxCount),
+    });
+    return rows.map(toRecordedEvent);
+  };
+
+  const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }), {
+    pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
+  });
+
+  const appendToStream = async (
+    stream: string,
+    events: readonly NewEvent[],
+    { expectedRevision = 'any' }: AppendOptions = {},
+  ): Promise<AppendResult> => {
+    checkAppendBatch(events);
+    const result = appendTransaction.immediate(stream, events, expectedRevision);
+    subscriptions.wakeAll();
+    return result;
+  };
+
+  const readStream = async (stream: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> => {
+    const limit = checkMaxCount(readOptions.maxCount, readStreamMaxCount);
+    const rows =
+      readOptions.direction === 'backwards'
+        ? statements.readStreamBackwards.all(stream, readOptions.fromRevision ?? sqliteIntegerMax, limit)
+        : statements.readStreamForwards.all(stream, readOptions.fromRevision ?? 0n, limit);
+    return rows.map(toRecordedEvent);
+  };
+
+  const headPosition = async (): Promise<Position> => {
+    const { position } = statements.headPosition.get() ?? { position: null };
+    return position === null ? START : positionFromNumber(position);
+  };
+
+  return {
+    appendToStream,
+    readStream,
+    getStreamRevision: async (stream) => streamRevision(stream),
+    readAll,
+    headPosition,
+    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
+    close: () => subscriptions.closeAll(),
+  };
+};
+
+const migrate = (db: Database): void => {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const applyMissing = db.transaction(() => {
+    const row = db
+      .prepare<[string], { version: number }>('SELECT version FROM schema_versions WHERE component = ?')
+      .get(schemaComponent);
+    const version = row?.version ?? 0;
+    if (version > migrations.length) {
+      throw new Error(`the ${schemaComponent} schema is at version ${version}, newer than this code knows`);
+    }
+    migrations.slice(version).forEach((migration) => db.exec(migration));
+    db.prepare(
+      `INSERT INTO schema_versions (component, version) VALUES (?, ?)
+       ON CONFLICT (component) DO UPDATE SET version = excluded.version`,
+    ).run(schemaComponent, migrations.length);
+  });
+  applyMissing.immediate();
+};
+
+const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+
+/** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
+const prepareStatements = (db: Database) => ({
+  streamRevision: db
+    .prepare<[string], { revision: bigint }>('SELECT revision FROM streams WHERE stream_name = ?')
+    .safeIntegers(),
+  eventsById: db
+    .prepare<[string], Pick<EventRow, 'event_id' | 'stream_name' | 'revision' | 'position'>>(
+      `SELECT event_id, stream_name, revision, position FROM events
+       WHERE event_id IN (SELECT value FROM json_each(?))`,
+    )
+    .safeIntegers(),
+  insertEvent: db
+    .prepare<[string, bigint, string, string, string, string, string]>(
+      `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .safeIntegers(),
+  saveStreamRevision: db.prepare<[string, bigint]>(
+    `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
+     ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
+  ),
+  readStreamForwards: db
+    .prepare<[string, bigint, number], EventRow>(
+      `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    )
+    .safeIntegers(),
+  readStreamBackwards: db
+    .prepare<[string, bigint, number], EventRow>(
+      `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    )
+    .safeIntegers(),
+  // Prefixes are compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
+  readAll: db
+    .prepare<ReadAllParameters, EventRow>(
+      `SELECT ${eventColumns} FROM events
+       WHERE position > @after
+         AND (@eventTypes IS NULL OR type IN (SELECT value FROM json_each(@eventTypes)))
+         AND (@streamPrefixes IS NULL OR EXISTS (
+           SELECT 1 FROM json_each(@streamPrefixes) AS prefix
+           WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
+       ORDER BY position LIMIT @limit`,
+    )
+    .safeIntegers(),
+  headPosition: db
+    .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
+    .safeIntegers(),
+});
+
+/** Positions are 20 digits, SQLite integers 63 bits: none is stored beyond the largest, so clamp to it. */
+const rowidBound = (position: Position): bigint => {
+  const rowid = BigInt(position);
+  return rowid < sqliteIntegerMax ? rowid : sqliteIntegerMax;
+};
+
+/** JSON.stringify gives undefined for undefined and functions: refuse those rather than store no data. */
+const toJson = (value: unknown): string => {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`not a JSON value: ${String(value)}`);
+  return json;
+};
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  data: JSON.parse(row.data) as unknown,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  streamName: row.stream_name,
+  revision: row.revision,
+  position: positionFromNumber(row.position),
+  recordedAt: new Date(row.recorded_at),
+});

@@ -1,0 +1,139 @@
+import {
+  START,
+  checkPosition,
+  matchesFilter,
+  type Position,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionItem,
+} from './eventStore';
+
+/**
+ * Catch-up subscriptions for the adapters that have no server to push events: each one reads the log page by
+ * page after its position, and when it has reached the end waits for a local append (wakeAll) or, when a poll
+ * interval is given, for the next poll, which is how appends from another process on the same file are seen.
+ */
+
+/** Reads up to maxCount events after a position (exclusive), unfiltered, in global order: readAll's shape. */
+export type ReadPage = (after: Position, maxCount: number) => Promise<readonly RecordedEvent[]>;
+
+export interface PollingOptions {
+  /** How long a caught-up subscription waits before looking again; without it, only local appends wake it. */
+  pollIntervalMs?: number;
+}
+
+export interface PollingSubscriptions {
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** Call after each committed append, so that waiting subscriptions read it at once. */
+  wakeAll(): void;
+  closeAll(): Promise<void>;
+}
+
+/** Events read per page: bounds what a subscription holds in memory while its consumer is busy. */
+export const pageEventsMax = 500;
+
+interface PollingSubscription extends Subscription {
+  wake(): void;
+}
+
+export const createPollingSubscriptions = (readPage: ReadPage, options: PollingOptions = {}): PollingSubscriptions => {
+  const open = new Set<PollingSubscription>();
+  return {
+    subscribe: (subscribeOptions = {}) => {
+      const subscription = openSubscription(readPage, options, subscribeOptions, () => open.delete(subscription));
+      open.add(subscription);
+      return subscription;
+    },
+    wakeAll: () => open.forEach((subscription) => subscription.wake()),
+    closeAll: async () => {
+      await Promise.all([...open].map((subscription) => subscription.close()));
+    },
+  };
+};
+
+const openSubscription = (
+  readPage: ReadPage,
+  { pollIntervalMs }: PollingOptions,
+  { after = START, filter }: SubscribeOptions,
+  onClose: () => void,
+): PollingSubscription => {
+  checkPosition(after);
+  const queued: SubscriptionItem[] = [];
+  /** The last position read, whether its event was delivered or skipped by the filter. */
+  let cursor = after;
+  /** The cursor when the last caughtUp was queued: while they are equal there is nothing new to read. */
+  let caughtUpAt: Position | undefined;
+  /** Set by a wake-up that arrives while a page is being read, which that read may have missed. */
+  let appendedSinceRead = false;
+  let closed = false;
+  let stopWaiting: (() => void) | undefined;
+
+  const waitForAppend = (): Promise<void> =>
+    new Promise((resolve) => {
+      let pollTimer: NodeJS.Timeout | undefined;
+      stopWaiting = () => {
+        clearTimeout(pollTimer);
+        stopWaiting = undefined;
+        resolve();
+      };
+      if (pollIntervalMs !== undefined) pollTimer = setTimeout(stopWaiting, pollIntervalMs).unref();
+    });
+
+  const readNextPage = async (): Promise<void> => {
+    if (caughtUpAt === cursor && !appendedSinceRead) await waitForAppend();
+    if (closed) return;
+    appendedSinceRead = false;
+    const page = await readPage(cursor, pageEventsMax);
+    if (closed) return;
+    queued.push(...page.filter((event) => matchesFilter(event, filter)));
+    cursor = page.at(-1)?.position ?? cursor;
+    if (page.length < pageEventsMax && caughtUpAt !== cursor) {
+      queued.push({ kind: 'caughtUp', position: cursor });
+      caughtUpAt = cursor;
+    }
+  };
+
+  const nextItem = async (): Promise<IteratorResult<SubscriptionItem>> => {
+    // No bound on the pages read here: a live subscription waits as long as it takes, until close().
+    while (!closed) {
+      const item = queued.shift();
+      if (item) return { value: item, done: false };
+      await readNextPage();
+    }
+    return { value: undefined, done: true };
+  };
+
+  // Chained so that items go out one at a time even if a consumer asks again before the last answer.
+  let previousNext: Promise<unknown> = Promise.resolve();
+  const next = (): Promise<IteratorResult<SubscriptionItem>> => {
+    const result = previousNext.catch(() => undefined).then(nextItem);
+    previousNext = result;
+    return result;
+  };
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    queued.length = 0;
+    stopWaiting?.();
+    onClose();
+  };
+
+  const iterator: AsyncIterableIterator<SubscriptionItem> = {
+    next,
+    return: async () => {
+      await close();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    close,
+    wake: () => {
+      appendedSinceRead = true;
+      stopWaiting?.();
+    },
+  };
+};

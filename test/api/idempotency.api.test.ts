@@ -1,0 +1,95 @@
+import request from 'supertest';
+import type { LedgerService } from '../../src/service';
+import { evidenceOf, official, openTestService, registerPerson } from '../support/ledgerService';
+
+let service: LedgerService;
+
+beforeEach(async () => {
+  service = await openTestService();
+  await registerPerson(service, 'li');
+});
+afterEach(() => service.close());
+
+const ticket = { ruleCode: 'TRF-TICKET', occurredAt: '2026-10-01T08:00:00Z', evidence: [evidenceOf('trafficTicket')] };
+
+const post = (key: string, body: object, actor = official) =>
+  request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', actor).set('Idempotency-Key', key).send(body);
+
+const streamLength = async () => (await service.store.readStream('subject-li')).length;
+
+describe('Idempotency-Key', () => {
+  it('returns the first response to a retry and writes nothing', async () => {
+    const first = await post('k-1', ticket);
+    const length = await streamLength();
+    const retry = await post('k-1', ticket);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await streamLength()).toBe(length);
+  });
+
+  it('writes once when two identical requests race', async () => {
+    const statuses = (await Promise.all([post('k-race', ticket), post('k-race', ticket)])).map((r) => r.status).sort();
+    expect([
+      [201, 201],
+      [201, 409],
+    ]).toContainEqual(statuses);
+    expect(await streamLength()).toBe(2);
+  });
+
+  it('refuses the same key on a different request with 422, writing nothing', async () => {
+    await post('k-2', ticket);
+    const length = await streamLength();
+    const other = await post('k-2', { ...ticket, occurredAt: '2026-10-02T08:00:00Z' });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('/problems/idempotency-key-reused');
+    expect(await streamLength()).toBe(length);
+  });
+
+  it('keeps two officials with the same key apart', async () => {
+    await post('shared-key', ticket, 'officer-a');
+    const second = await post('shared-key', { ...ticket, occurredAt: '2026-10-02T08:00:00Z' }, 'officer-b');
+    expect(second.status).toBe(201);
+    expect(await streamLength()).toBe(3);
+  });
+
+  it('writes each request without a key anew', async () => {
+    await request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', official).send(ticket);
+    await request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', official).send(ticket);
+    expect(await streamLength()).toBe(3);
+  });
+
+  it('lets a refused request be corrected and retried under the same key', async () => {
+    expect((await post('k-3', { ...ticket, ruleCode: 'NO-SUCH-RULE' })).status).toBe(422);
+    expect((await post('k-3', ticket)).status).toBe(201);
+  });
+
+  it('registers a subject once when its registration without an id is retried', async () => {
+    const register = () =>
+      request(service.app)
+        .post('/v1/subjects')
+        .set('X-Actor-Id', official)
+        .set('Idempotency-Key', 'reg-1')
+        .send({ kind: 'organization' });
+    const first = await register();
+    const retry = await register();
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await service.store.readStream(`subject-${first.body.id}`)).toHaveLength(1);
+  });
+
+  it('refuses a malformed key', async () => {
+    const response = await post('has space', ticket);
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('Idempotency-Key');
+  });
+});
+
+describe('commands retried below the API', () => {
+  it('find their own first event and write nothing', async () => {
+    const context = { idempotencyKey: 'lost-response', actorId: official };
+    const first = await service.ledger.recordEntry({ subjectId: 'li', ...ticket }, context);
+    const retry = await service.ledger.recordEntry({ subjectId: 'li', ...ticket }, context);
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect(await streamLength()).toBe(2);
+  });
+});

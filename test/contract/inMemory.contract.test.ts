@@ -1,0 +1,7 @@
+import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEventStore';
+import { describeEventStoreContract } from './eventStore.contract';
+
+describeEventStoreContract('in-memory', async () => {
+  const store = createInMemoryEventStore();
+  return { store, dispose: () => store.close() };
+});

@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import { scoreAt, type ScoredEntry } from '../../src/ledger/score';
+import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
+
+const scheme = loadScheme(defaultSchemePath());
+const at = new Date('2026-11-26T10:00:00.000Z');
+
+const entry = (overrides: Partial<ScoredEntry>): ScoredEntry => ({
+  entryId: 'e1',
+  ruleCode: 'TRF-TICKET',
+  direction: 'deduction',
+  points: -5,
+  severity: 'minor',
+  occurredAt: '2026-10-01T00:00:00.000Z',
+  effectiveUntil: '2027-10-01T00:00:00.000Z',
+  schemeVersion: 'rongcheng-2021.1',
+  ...overrides,
+});
+
+describe('the score at an instant', () => {
+  it('is the baseline plus the points of the entries in effect', () => {
+    expect(scoreAt(scheme, 1000, [entry({ points: -5 }), entry({ entryId: 'e2', points: 30 })], at).score).toBe(1025);
+  });
+
+  it('counts an entry from the instant its conduct occurred', () => {
+    expect(scoreAt(scheme, 1000, [entry({ occurredAt: at.toISOString() })], at).score).toBe(995);
+  });
+
+  it('stops counting an entry at the instant its effect ends', () => {
+    expect(scoreAt(scheme, 1000, [entry({ effectiveUntil: at.toISOString() })], at).score).toBe(1000);
+  });
+
+  it.each([
+    [1050, 'AAA'],
+    [1049, 'AA'],
+    [1030, 'AA'],
+    [1029, 'A'],
+    [960, 'A'],
+    [959, 'B'],
+    [850, 'B'],
+    [849, 'C'],
+    [600, 'C'],
+    [599, 'D'],
+  ])('puts %i points in grade %s', (points, grade) => {
+    expect(scoreAt(scheme, points, [], at).grade).toBe(grade);
+  });
+
+  it('gives the points to the bands either side', () => {
+    expect(scoreAt(scheme, 1000, [], at).explanation).toMatchObject({
+      pointsToNextBandUp: 30,
+      pointsToNextBandDown: 41,
+    });
+  });
+
+  it('has no band above AAA and none below D', () => {
+    expect(scoreAt(scheme, 1100, [], at).explanation.pointsToNextBandUp).toBeNull();
+    expect(scoreAt(scheme, 100, [], at).explanation.pointsToNextBandDown).toBeNull();
+  });
+
+  it('takes the lower of the band and an active grade cap, naming the cap', () => {
+    const result = scoreAt(
+      scheme,
+      1060,
+      [entry({ entryId: 'dui', points: 0, direction: 'gradeCap', gradeCap: 'C' })],
+      at,
+    );
+    expect([result.grade, result.explanation.bindingConstraint]).toEqual(['C', 'cap:dui']);
+  });
+
+  it('lets the points bind when the band is already below the cap', () => {
+    const result = scoreAt(
+      scheme,
+      500,
+      [entry({ entryId: 'dui', points: 0, direction: 'gradeCap', gradeCap: 'C' })],
+      at,
+    );
+    expect([result.grade, result.explanation.bindingConstraint]).toEqual(['D', 'points']);
+  });
+
+  it('matches a straightforward sum for any set of entries', () => {
+    const instants = fc.integer({ min: Date.parse('2021-01-01'), max: Date.parse('2030-01-01') });
+    const entries = fc.array(
+      fc.record({
+        points: fc.integer({ min: -100, max: 100 }),
+        from: instants,
+        months: fc.integer({ min: 1, max: 60 }),
+      }),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(entries, instants, (drawn, instant) => {
+        const moment = new Date(instant);
+        const scored = drawn.map((item, index) =>
+          entry({
+            entryId: `e${index}`,
+            points: item.points,
+            occurredAt: new Date(item.from).toISOString(),
+            effectiveUntil: new Date(item.from + item.months * 30 * 86_400_000).toISOString(),
+          }),
+        );
+        let expected = 1000;
+        for (const item of drawn) {
+          if (item.from <= instant && instant < item.from + item.months * 30 * 86_400_000) expected += item.points;
+        }
+        expect(scoreAt(scheme, 1000, scored, moment).score).toBe(expected);
+      }),
+    );
+  });
+});

@@ -1,0 +1,251 @@
+import type { EntryPosted, LedgerEvent } from '../../src/events/ledgerEvents';
+import { loadScheme, defaultSchemePath } from '../../src/ledger/schemeLoader';
+import { createSchemeBook } from '../../src/ledger/schemeBook';
+import type { RecordEntry } from '../../src/ledger/subject';
+import { given } from '../support/deciderSpec';
+import { evidenceOf } from '../support/ledgerService';
+
+const scheme = loadScheme(defaultSchemePath());
+const context = { now: new Date('2026-11-26T10:00:00Z'), schemes: createSchemeBook([scheme]) };
+
+const personRegistered: LedgerEvent = {
+  type: 'SubjectRegistered',
+  data: { subjectId: 's1', kind: 'person', adultFrom: '2008-05-01', baseline: 1000, registeredBy: 'clerk' },
+};
+
+const recordEntry = (overrides: Partial<RecordEntry> = {}): RecordEntry => ({
+  type: 'RecordEntry',
+  entryId: '01890000-0000-7000-8000-000000000001',
+  subjectId: 's1',
+  ruleCode: 'TRF-TICKET',
+  occurredAt: '2026-10-01T08:00:00Z',
+  evidence: [evidenceOf('trafficTicket')],
+  recordedBy: 'officer',
+  ...overrides,
+});
+
+const ticketPosted: EntryPosted = {
+  entryId: '01890000-0000-7000-8000-000000000001',
+  subjectId: 's1',
+  ruleCode: 'TRF-TICKET',
+  direction: 'deduction',
+  points: -5,
+  severity: 'minor',
+  occurredAt: '2026-10-01T08:00:00.000Z',
+  effectiveUntil: '2027-10-01T08:00:00.000Z',
+  evidence: [evidenceOf('trafficTicket')],
+  schemeVersion: 'rongcheng-2021.1',
+  recordedBy: 'officer',
+};
+
+describe('registering a subject', () => {
+  it('records a person with the day they came of age and the baseline of the scheme', () =>
+    given([], context)
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '1990-05-01',
+        registeredBy: 'clerk',
+      })
+      .then([
+        {
+          type: 'SubjectRegistered',
+          data: { subjectId: 's1', kind: 'person', adultFrom: '2008-05-01', baseline: 1000, registeredBy: 'clerk' },
+        },
+      ]));
+
+  it('records an organisation without any age', () =>
+    given([], context)
+      .when({ type: 'RegisterSubject', subjectId: 'o1', kind: 'organization', registeredBy: 'clerk' })
+      .then([
+        {
+          type: 'SubjectRegistered',
+          data: { subjectId: 'o1', kind: 'organization', baseline: 1000, registeredBy: 'clerk' },
+        },
+      ]));
+
+  it('refuses a person who is not yet 18', () =>
+    given([], context)
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '2008-11-27',
+        registeredBy: 'clerk',
+      })
+      .thenRefuses('subject-under-age'));
+
+  it('lets someone born on 29 February come of age on 1 March of a common year', () =>
+    given([], { ...context, now: new Date('2026-02-28T12:00:00Z') })
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '2008-02-29',
+        registeredBy: 'clerk',
+      })
+      .thenRefuses('subject-under-age'));
+
+  it('refuses to register the same subject twice', () =>
+    given([personRegistered], context)
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '1990-05-01',
+        registeredBy: 'clerk',
+      })
+      .thenRefuses('subject-already-registered'));
+});
+
+describe('recording an entry', () => {
+  it('posts a fixed-points deduction judged under the scheme in force, effective for its severity', () =>
+    given([personRegistered], context)
+      .when(recordEntry())
+      .then([{ type: 'EntryPosted', data: ticketPosted }]));
+
+  it('posts a grade cap with no points', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ ruleCode: 'TRF-DUI', evidence: [evidenceOf('courtJudgment')] }))
+      .then([
+        {
+          type: 'EntryPosted',
+          data: {
+            ...ticketPosted,
+            ruleCode: 'TRF-DUI',
+            direction: 'gradeCap',
+            points: 0,
+            gradeCap: 'C',
+            severity: 'serious',
+            effectiveUntil: '2029-10-01T08:00:00.000Z',
+            evidence: [evidenceOf('courtJudgment')],
+          },
+        },
+      ]));
+
+  it('lets a positive entry count for the positive effect period', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ ruleCode: 'VOL-PROJECT', evidence: [evidenceOf('volunteerHoursCert')] }))
+      .then([
+        {
+          type: 'EntryPosted',
+          data: {
+            ...ticketPosted,
+            ruleCode: 'VOL-PROJECT',
+            direction: 'addition',
+            points: 2,
+            effectiveUntil: '2029-10-01T08:00:00.000Z',
+            evidence: [evidenceOf('volunteerHoursCert')],
+          },
+        },
+      ]));
+
+  it('clamps an effect period that ends on a day the month lacks', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ occurredAt: '2024-02-29T12:00:00Z' }))
+      .then([
+        {
+          type: 'EntryPosted',
+          data: { ...ticketPosted, occurredAt: '2024-02-29T12:00:00.000Z', effectiveUntil: '2025-02-28T12:00:00.000Z' },
+        },
+      ]));
+
+  it('refuses an entry for a subject that is not registered', () =>
+    given([], context).when(recordEntry()).thenRefuses('subject-not-found'));
+
+  it('refuses a rule the scheme does not have', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ ruleCode: 'FAM-SON-IN-ARMY' }))
+      .thenRefuses('unknown-rule'));
+
+  it('refuses evidence of a kind the rule does not allow', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ evidence: [evidenceOf('witnessStatement')] }))
+      .thenRefuses('evidence-kind-not-allowed'));
+
+  it('refuses conduct in the future', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ occurredAt: '2026-11-27T00:00:00Z' }))
+      .thenRefuses('conduct-in-future'));
+
+  it('refuses conduct before the subject came of age', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ occurredAt: '2008-04-30T23:59:59Z' }))
+      .thenRefuses('conduct-before-adulthood'));
+
+  it('refuses conduct before the first scheme version', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ occurredAt: '2021-06-17T23:59:59Z' }))
+      .thenRefuses('no-scheme-in-force'));
+
+  it('refuses points on a rule with fixed points', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ points: -5 }))
+      .thenRefuses('points-not-allowed'));
+
+  it('refuses points outside a range', () =>
+    given([personRegistered], context)
+      .when(
+        recordEntry({
+          ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
+          points: -51,
+          narrative: 'why',
+          evidence: [evidenceOf('courtJudgment')],
+        }),
+      )
+      .thenRefuses('points-out-of-range'));
+
+  it('refuses a range without points', () =>
+    given([personRegistered], context)
+      .when(
+        recordEntry({ ruleCode: 'COM-OTHER-UNTRUSTWORTHY', narrative: 'why', evidence: [evidenceOf('courtJudgment')] }),
+      )
+      .thenRefuses('points-required'));
+
+  it('refuses points from a range without a narrative', () =>
+    given([personRegistered], context)
+      .when(recordEntry({ ruleCode: 'COM-OTHER-UNTRUSTWORTHY', points: -20, evidence: [evidenceOf('courtJudgment')] }))
+      .thenRefuses('narrative-required'));
+});
+
+describe("a rule's cap per period", () => {
+  const donation = (occurredAt: string, entryId: string): LedgerEvent => ({
+    type: 'EntryPosted',
+    data: {
+      ...ticketPosted,
+      entryId,
+      ruleCode: 'CHR-DONATION',
+      direction: 'addition',
+      points: 30,
+      severity: 'general',
+      occurredAt,
+      evidence: [evidenceOf('donationReceipt')],
+    },
+  });
+  const donate = (occurredAt: string) =>
+    recordEntry({ ruleCode: 'CHR-DONATION', occurredAt, evidence: [evidenceOf('donationReceipt')] });
+
+  it('refuses a donation within 12 months after a capped one', () =>
+    given([personRegistered, donation('2026-01-01T00:00:00.000Z', 'd1')], context)
+      .when(donate('2026-11-01T00:00:00Z'))
+      .thenRefuses('period-cap-exceeded'));
+
+  it('refuses a donation recorded late that falls within 12 months before a capped one', () =>
+    given([personRegistered, donation('2026-06-01T00:00:00.000Z', 'd1')], context)
+      .when(donate('2025-09-01T00:00:00Z'))
+      .thenRefuses('period-cap-exceeded'));
+
+  it('accepts a donation more than 12 months from any other', () =>
+    given([personRegistered, donation('2026-06-01T00:00:00.000Z', 'd1')], context)
+      .when(donate('2025-05-31T00:00:00Z'))
+      .then([
+        {
+          type: 'EntryPosted',
+          data: {
+            ...(donation('2025-05-31T00:00:00.000Z', ticketPosted.entryId).data as EntryPosted),
+            effectiveUntil: '2028-05-31T00:00:00.000Z',
+          },
+        },
+      ]));
+});

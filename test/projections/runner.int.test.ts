@@ -1,0 +1,151 @@
+import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
+import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
+import type { EventStore } from '../../src/events/eventStore';
+import { subjectStream, type EntryPosted, type SubjectRegistered } from '../../src/events/ledgerEvents';
+import { createHistoryProjection } from '../../src/projections/historyProjection';
+import { createProjectionRunner } from '../../src/projections/runner';
+import { createScoreProjection } from '../../src/projections/scoreProjection';
+import { evidenceOf } from '../support/ledgerService';
+import { v7 as uuidv7 } from 'uuid';
+
+const registered = (subjectId: string): SubjectRegistered => ({
+  subjectId,
+  kind: 'person',
+  adultFrom: '2000-01-01',
+  baseline: 1000,
+  registeredBy: 'officer',
+});
+const posted = (subjectId: string, points: number, occurredAt: string): EntryPosted => ({
+  entryId: uuidv7(),
+  subjectId,
+  ruleCode: points < 0 ? 'TRF-TICKET' : 'VOL-PROJECT',
+  direction: points < 0 ? 'deduction' : 'addition',
+  points,
+  severity: 'minor',
+  occurredAt,
+  effectiveUntil: '2030-01-01T00:00:00.000Z',
+  evidence: [evidenceOf('trafficTicket')],
+  schemeVersion: 'rongcheng-2021.1',
+  recordedBy: 'officer',
+});
+
+const append = (store: EventStore, subjectId: string, events: { type: string; data: unknown }[]) =>
+  store.appendToStream(
+    subjectStream(subjectId),
+    events.map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
+  );
+
+const setUp = () => {
+  const db = openLedgerDatabase(':memory:');
+  const store = createSqliteEventStore({ db, clock: () => new Date('2026-11-26T10:00:00Z') });
+  const scores = createScoreProjection(db);
+  const history = createHistoryProjection(db);
+  const failures: unknown[] = [];
+  const runner = createProjectionRunner({
+    store,
+    db,
+    projections: [scores, history],
+    onFailure: (error) => failures.push(error),
+  });
+  const dump = () => ({
+    subjects: db.prepare('SELECT * FROM score_subjects ORDER BY subject_id').all(),
+    entries: db.prepare('SELECT * FROM score_entries ORDER BY entry_id').all(),
+    history: db.prepare('SELECT * FROM history_items ORDER BY subject_id, position').all(),
+  });
+  return { db, store, scores, history, runner, dump, failures };
+};
+
+describe('the projection runner', () => {
+  it('applies history and live events to every projection', async () => {
+    const { store, scores, history, runner, failures } = setUp();
+    await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    runner.start();
+    const live = await append(store, 'a', [{ type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') }]);
+    expect(await runner.waitFor(live.position, 2_000)).toBe(true);
+    expect(scores.subject('a')?.baseline).toBe(1000);
+    expect(scores.entries('a').map((entry) => entry.points)).toEqual([-5]);
+    expect(history.page('a', { limit: 10 }).items.map((item) => item.balance)).toEqual([1000, 995]);
+    expect(failures).toEqual([]);
+    await runner.stop();
+  });
+
+  it('saves its checkpoint with each batch', async () => {
+    const { db, store, runner } = setUp();
+    const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    runner.start();
+    await runner.waitFor(result.position, 2_000);
+    await runner.stop();
+    expect(db.prepare('SELECT name, position FROM projection_checkpoints ORDER BY name').all()).toEqual([
+      { name: 'history', position: result.position },
+      { name: 'scores', position: result.position },
+    ]);
+  });
+
+  it('rebuilds from zero to the identical result', async () => {
+    const { store, runner, dump } = setUp();
+    for (const subjectId of ['a', 'b', 'c']) {
+      await append(store, subjectId, [
+        { type: 'SubjectRegistered', data: registered(subjectId) },
+        { type: 'EntryPosted', data: posted(subjectId, -10, '2026-02-01T00:00:00.000Z') },
+        { type: 'EntryPosted', data: posted(subjectId, 2, '2026-03-01T00:00:00.000Z') },
+      ]);
+    }
+    runner.start();
+    await runner.catchUp(2_000);
+    const built = dump();
+    await runner.stop();
+    runner.reset();
+    expect(dump().history).toEqual([]);
+    runner.start();
+    await runner.catchUp(2_000);
+    expect(dump()).toEqual(built);
+    await runner.stop();
+  });
+
+  it('applies an event only once when the same batch is offered again', async () => {
+    const { store, history, runner } = setUp();
+    const result = await append(store, 'a', [
+      { type: 'SubjectRegistered', data: registered('a') },
+      { type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') },
+    ]);
+    runner.start();
+    await runner.waitFor(result.position, 2_000);
+    const [event] = await store.readStream(subjectStream('a'), { fromRevision: 1n });
+    history.apply(event as NonNullable<typeof event>);
+    expect(history.page('a', { limit: 10 }).items).toHaveLength(2);
+    await runner.stop();
+  });
+
+  it('rebuilds a projection whose version changed', async () => {
+    const { db, store, runner } = setUp();
+    const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    runner.start();
+    await runner.waitFor(result.position, 2_000);
+    await runner.stop();
+    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'history'").run();
+    db.prepare('DELETE FROM history_items').run();
+    const rerun = createProjectionRunner({
+      store,
+      db,
+      projections: [createScoreProjection(db), createHistoryProjection(db)],
+      onFailure: () => undefined,
+    });
+    rerun.start();
+    expect(await rerun.waitFor(result.position, 2_000)).toBe(true);
+    expect(db.prepare('SELECT count(*) AS n FROM history_items').get()).toEqual({ n: 1 });
+    await rerun.stop();
+  });
+
+  it('stops and reports when a projection fails, rather than skipping the event', async () => {
+    const { db, store, runner, failures } = setUp();
+    db.exec('DROP TABLE score_entries');
+    await append(store, 'a', [
+      { type: 'SubjectRegistered', data: registered('a') },
+      { type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') },
+    ]);
+    runner.start();
+    expect(await runner.catchUp(300)).toBe(false);
+    expect(failures).toHaveLength(1);
+    await runner.stop();
+  });
+});

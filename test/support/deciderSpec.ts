@@ -1,0 +1,29 @@
+import type { LedgerEvent } from '../../src/events/ledgerEvents';
+import {
+  decideSubject,
+  evolveSubject,
+  initialSubjectState,
+  type DecisionContext,
+  type SubjectCommand,
+} from '../../src/ledger/subject';
+
+/**
+ * given(events).when(command).then(events) | .thenRefuses(code): the subject decider's rules, read as rules.
+ */
+export const given = (history: LedgerEvent[], context: DecisionContext) => ({
+  when: (command: SubjectCommand) => {
+    const decide = () => decideSubject(command, history.reduce(evolveSubject, initialSubjectState()), context);
+    return {
+      then: (expected: LedgerEvent[]) => expect(decide()).toEqual(expected),
+      thenRefuses: (code: string) => {
+        let refusal: unknown;
+        try {
+          decide();
+        } catch (error) {
+          refusal = error;
+        }
+        expect(refusal).toMatchObject({ code });
+      },
+    };
+  },
+});
