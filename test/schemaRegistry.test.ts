@@ -1,12 +1,21 @@
 import { schemaRegistry } from '../src/schemaRegistry';
 
 const schemas = schemaRegistry();
-const evidence = { kind: 'trafficTicket', issuer: 'Rongcheng traffic police', documentNumber: 'T-1', sha256: 'a'.repeat(64) };
+const evidence = {
+  kind: 'trafficTicket',
+  issuer: 'Rongcheng traffic police',
+  documentNumber: 'T-1',
+  sha256: 'a'.repeat(64),
+};
 
 describe('request schemas', () => {
   it('accept a well-formed entry', () => {
     expect(
-      schemas.validate('api/RecordEntryRequest.json', { ruleCode: 'TRF-TICKET', occurredAt: '2024-05-01T08:00:00Z', evidence: [evidence] }),
+      schemas.validate('api/RecordEntryRequest.json', {
+        ruleCode: 'TRF-TICKET',
+        occurredAt: '2024-05-01T08:00:00Z',
+        evidence: [evidence],
+      }),
     ).toBeUndefined();
   });
 
@@ -39,13 +48,21 @@ describe('request schemas', () => {
   });
 
   it('refuse a birth date for an organisation', () => {
-    expect(schemas.validate('api/RegisterSubjectRequest.json', { kind: 'organization', birthDate: '2000-01-01' })).toEqual({
+    expect(
+      schemas.validate('api/RegisterSubjectRequest.json', { kind: 'organization', birthDate: '2000-01-01' }),
+    ).toEqual({
       field: '/birthDate',
       message: 'is not allowed here',
     });
   });
 
   it('resolve a fragment of a schema file', () => {
-    expect(schemas.validate('api/responses.json#/$defs/EntryRecorded', { entryId: 'x', status: 'posted', position: '0'.repeat(20) })?.field).toBe('/entryId');
+    expect(
+      schemas.validate('api/responses.json#/$defs/EntryRecorded', {
+        entryId: 'x',
+        status: 'posted',
+        position: '0'.repeat(20),
+      })?.field,
+    ).toBe('/entryId');
   });
 });

@@ -12,7 +12,8 @@ const actorIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 
 export const actorOf = (req: Request): string => {
   const actorId = req.get(actorHeader);
-  if (actorId === undefined) throw new Problem('actor-required', `writes name the acting official in the ${actorHeader} header`);
+  if (actorId === undefined)
+    throw new Problem('actor-required', `writes name the acting official in the ${actorHeader} header`);
   if (!actorIdPattern.test(actorId)) {
     throw new Problem('validation-failed', `${actorHeader}: must match ${actorIdPattern.source}`, {
       errors: [{ in: 'header', field: actorHeader, message: `must match ${actorIdPattern.source}` }],

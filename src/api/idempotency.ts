@@ -23,10 +23,15 @@ export interface CommandResponse {
 }
 
 /** What a write route does once the key and actor are known. */
-export type IdempotentCommand = (req: Request, context: { idempotencyKey: string; actorId: string }) => Promise<CommandResponse>;
+export type IdempotentCommand = (
+  req: Request,
+  context: { idempotencyKey: string; actorId: string },
+) => Promise<CommandResponse>;
 
 const fingerprintOf = (req: Request): string =>
-  createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+  createHash('sha256')
+    .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
+    .digest('hex');
 
 /** Wraps a write route's command in the idempotency and actor handling above. */
 export type IdempotentRoute = (command: IdempotentCommand) => RequestHandler;
@@ -34,34 +39,35 @@ export type IdempotentRoute = (command: IdempotentCommand) => RequestHandler;
 export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => Date): IdempotentRoute => {
   const inFlight = new Set<string>();
   return (command) => async (req, res) => {
-      const actorId = actorOf(req);
-      const header = req.get(idempotencyKeyHeader);
-      if (header !== undefined && !keyPattern.test(header)) {
-        throw new Problem('validation-failed', `${idempotencyKeyHeader}: 1 to 255 visible ASCII characters`, {
-          errors: [{ in: 'header', field: idempotencyKeyHeader, message: '1 to 255 visible ASCII characters' }],
-        });
+    const actorId = actorOf(req);
+    const header = req.get(idempotencyKeyHeader);
+    if (header !== undefined && !keyPattern.test(header)) {
+      throw new Problem('validation-failed', `${idempotencyKeyHeader}: 1 to 255 visible ASCII characters`, {
+        errors: [{ in: 'header', field: idempotencyKeyHeader, message: '1 to 255 visible ASCII characters' }],
+      });
+    }
+    const idempotencyKey = `${actorId}:${header ?? freshIdempotencyKey()}`;
+    const fingerprint = fingerprintOf(req);
+    const earlier = records.find(idempotencyKey);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) {
+        throw new Problem('idempotency-key-reused', `the key ${header} was first used for a different request`);
       }
-      const idempotencyKey = `${actorId}:${header ?? freshIdempotencyKey()}`;
-      const fingerprint = fingerprintOf(req);
-      const earlier = records.find(idempotencyKey);
-      if (earlier) {
-        if (earlier.fingerprint !== fingerprint) {
-          throw new Problem('idempotency-key-reused', `the key ${header} was first used for a different request`);
-        }
-        res.status(earlier.status).set('Idempotent-Replayed', 'true').json(earlier.body);
-        return;
-      }
-      if (inFlight.has(idempotencyKey)) {
-        throw new Problem('idempotency-key-in-flight', `a request with key ${header} is still being processed`);
-      }
-      inFlight.add(idempotencyKey);
-      try {
-        const response = await command(req, { idempotencyKey, actorId });
-        if (header !== undefined) records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
-        if (response.location) res.location(response.location);
-        res.status(response.status).json(response.body);
-      } finally {
-        inFlight.delete(idempotencyKey);
-      }
-    };
+      res.status(earlier.status).set('Idempotent-Replayed', 'true').json(earlier.body);
+      return;
+    }
+    if (inFlight.has(idempotencyKey)) {
+      throw new Problem('idempotency-key-in-flight', `a request with key ${header} is still being processed`);
+    }
+    inFlight.add(idempotencyKey);
+    try {
+      const response = await command(req, { idempotencyKey, actorId });
+      if (header !== undefined)
+        records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
+      if (response.location) res.location(response.location);
+      res.status(response.status).json(response.body);
+    } finally {
+      inFlight.delete(idempotencyKey);
+    }
+  };
 };

@@ -10,7 +10,11 @@ import { problemTypes } from './problems';
 
 type Json = unknown;
 
-const componentName = (path: string): string => path.replace(/\.json$/, '').split('/').join('.');
+const componentName = (path: string): string =>
+  path
+    .replace(/\.json$/, '')
+    .split('/')
+    .join('.');
 
 const rewriteRefs = (node: Json, base: string): Json => {
   if (Array.isArray(node)) return node.map((item) => rewriteRefs(item, base));
@@ -29,10 +33,15 @@ const rewriteRefs = (node: Json, base: string): Json => {
   return out;
 };
 
-const ref = (path: string, fragment = ''): { $ref: string } => ({ $ref: `#/components/schemas/${componentName(path)}${fragment}` });
+const ref = (path: string, fragment = ''): { $ref: string } => ({
+  $ref: `#/components/schemas/${componentName(path)}${fragment}`,
+});
 
 const json = (schema: Json) => ({ 'application/json': { schema } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('api/responses.json', '/$defs/Problem') } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('api/responses.json', '/$defs/Problem') } },
+});
 
 const subjectIdParameter = { name: 'id', in: 'path', required: true, schema: ref('common.json', '/$defs/subjectId') };
 const minPositionParameter = {
@@ -95,7 +104,10 @@ const paths = {
       parameters: [subjectIdParameter, actorParameter, idempotencyKeyParameter],
       requestBody: { required: true, content: json(ref('api/RecordEntryRequest.json')) },
       responses: {
-        '201': { description: 'Recorded and in effect', content: json(ref('api/responses.json', '/$defs/EntryRecorded')) },
+        '201': {
+          description: 'Recorded and in effect',
+          content: json(ref('api/responses.json', '/$defs/EntryRecorded')),
+        },
         ...writeErrors,
         '404': problem('No such subject'),
         '409': problem('Concurrent writes to the subject'),
@@ -118,8 +130,19 @@ const paths = {
       summary: "The subject's history, oldest first, paged",
       parameters: [
         subjectIdParameter,
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-        { name: 'after', in: 'query', required: false, description: 'The `next` of the previous page', schema: ref('common.json', '/$defs/position') },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
+        {
+          name: 'after',
+          in: 'query',
+          required: false,
+          description: 'The `next` of the previous page',
+          schema: ref('common.json', '/$defs/position'),
+        },
         minPositionParameter,
       ],
       responses: {
@@ -140,7 +163,8 @@ const paths = {
 
 export const buildOpenApiDocument = (schemas: SchemaRegistry, version: string): Record<string, unknown> => {
   const components: Record<string, Json> = {};
-  for (const [path, schema] of schemas.schemas()) components[componentName(path)] = rewriteRefs(schema, schemaIdBase + path);
+  for (const [path, schema] of schemas.schemas())
+    components[componentName(path)] = rewriteRefs(schema, schemaIdBase + path);
   return {
     openapi: '3.1.0',
     info: {
@@ -148,7 +172,9 @@ export const buildOpenApiDocument = (schemas: SchemaRegistry, version: string): 
       version,
       description:
         'An event-sourced credit ledger. Errors are RFC 9457 problem details; their types: ' +
-        Object.keys(problemTypes).map((code) => `/problems/${code}`).join(', '),
+        Object.keys(problemTypes)
+          .map((code) => `/problems/${code}`)
+          .join(', '),
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,

@@ -91,7 +91,8 @@ const bodyParserProblem = (error: { type?: string; message?: string }): Problem 
 
 export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
-  if (error instanceof SubjectNotFound) return new Problem('subject-not-found', error.message, { subjectId: error.subjectId });
+  if (error instanceof SubjectNotFound)
+    return new Problem('subject-not-found', error.message, { subjectId: error.subjectId });
   if (error instanceof LedgerRuleViolation || error instanceof LedgerConflict) {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);

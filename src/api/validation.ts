@@ -16,7 +16,10 @@ export const validateBody =
   (schemas: SchemaRegistry, schemaPath: string): RequestHandler =>
   (req, _res, next) => {
     if (!req.is('application/json')) {
-      throw new Problem('unsupported-media-type', `send the body as application/json, not ${req.get('content-type') ?? 'nothing'}`);
+      throw new Problem(
+        'unsupported-media-type',
+        `send the body as application/json, not ${req.get('content-type') ?? 'nothing'}`,
+      );
     }
     const failure = schemas.validate(schemaPath, req.body);
     if (failure) throw failureProblem('body', failure.field, failure.message);

@@ -13,9 +13,7 @@ import { seedDemoData } from './demoData';
 const startupCatchUpMs = 60_000;
 const shutdownGraceMs = 10_000;
 
-const program = new Command()
-  .name('ledger')
-  .description('The credit ledger: serve the API, and operate the store');
+const program = new Command().name('ledger').description('The credit ledger: serve the API, and operate the store');
 
 program
   .command('serve')

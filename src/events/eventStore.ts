@@ -29,8 +29,7 @@ export const positionFromNumber = (value: bigint | number): Position => {
   return text.padStart(positionWidth, '0');
 };
 
-export const isPosition = (value: unknown): value is Position =>
-  typeof value === 'string' && /^[0-9]{20}$/.test(value);
+export const isPosition = (value: unknown): value is Position => typeof value === 'string' && /^[0-9]{20}$/.test(value);
 
 export const comparePositions = (a: Position, b: Position): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -152,7 +151,10 @@ export class WrongExpectedRevisionError extends Error {
 /** An append that reuses some event ids already stored, but not as an exact retry of one earlier append. */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
-  constructor(readonly stream: string, readonly eventId: string) {
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+  ) {
     super(`stream ${stream}: event id ${eventId} is already stored, and this append is not a retry of it`);
   }
 }

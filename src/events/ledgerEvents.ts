@@ -59,7 +59,11 @@ export type LedgerEventMap = {
 };
 
 export type LedgerEventType = keyof LedgerEventMap;
-export const ledgerEventTypes = ['SubjectRegistered', 'EntryPosted', 'SchemeVersionPublished'] as const satisfies readonly LedgerEventType[];
+export const ledgerEventTypes = [
+  'SubjectRegistered',
+  'EntryPosted',
+  'SchemeVersionPublished',
+] as const satisfies readonly LedgerEventType[];
 
 /** A domain event before it gets an id and metadata: what deciders return. */
 export type LedgerEvent = { [T in LedgerEventType]: { type: T; data: LedgerEventMap[T] } }[LedgerEventType];

@@ -4,7 +4,11 @@ import type { EventStore } from './eventStore';
 /** An event whose data breaks its JSON Schema, or whose type has none. It is a bug in the writer. */
 export class EventSchemaViolation extends Error {
   override readonly name = 'EventSchemaViolation';
-  constructor(readonly eventType: string, readonly field: string, detail: string) {
+  constructor(
+    readonly eventType: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`event ${eventType}: ${field || '(data)'} ${detail}`);
   }
 }
@@ -15,10 +19,11 @@ export class EventSchemaViolation extends Error {
  */
 export const withEventValidation = (store: EventStore, schemas: SchemaRegistry): EventStore => ({
   ...store,
-  appendToStream(stream, events, options) {
+  async appendToStream(stream, events, options) {
     for (const event of events) {
       const schemaPath = `events/${event.type}.json`;
-      if (!schemas.schemas().has(schemaPath)) throw new EventSchemaViolation(event.type, '', 'has no schema under schemas/events/');
+      if (!schemas.schemas().has(schemaPath))
+        throw new EventSchemaViolation(event.type, '', 'has no schema under schemas/events/');
       const failure = schemas.validate(schemaPath, event.data);
       if (failure) throw new EventSchemaViolation(event.type, failure.field, failure.message);
     }

@@ -4,7 +4,8 @@
  * is taken and documented at each function.
  */
 
-const daysInMonth = (year: number, monthIndex: number): number => new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+const daysInMonth = (year: number, monthIndex: number): number =>
+  new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
 
 /**
  * The instant `months` calendar months after `instant`, same time of day; a day past the end of the target

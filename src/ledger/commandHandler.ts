@@ -1,10 +1,5 @@
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import {
-  WrongExpectedRevisionError,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-} from '../events/eventStore';
+import { WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from '../events/eventStore';
 import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
 import { LedgerConflict } from './errors';
 
@@ -62,11 +57,14 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
     if (earlier >= 0) return replay(recorded, earlier, options);
     const decided = options.decide(state);
     if (decided.length === 0) throw new Error(`a command on ${stream} decided no events`);
-    const events = decided.map((event, index): NewLedgerEvent => ({
-      ...event,
-      id: eventIdFor(idempotencyKey, index),
-      metadata: { schemaVersion: 1, actorId: options.actorId, idempotencyKey },
-    }) as NewLedgerEvent);
+    const events = decided.map(
+      (event, index): NewLedgerEvent =>
+        ({
+          ...event,
+          id: eventIdFor(idempotencyKey, index),
+          metadata: { schemaVersion: 1, actorId: options.actorId, idempotencyKey },
+        }) as NewLedgerEvent,
+    );
     const last = recorded.at(-1);
     try {
       const result = await store.appendToStream(stream, events, {
@@ -82,8 +80,14 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
 };
 
 /** The command ran before: report the position of its last event and the state as it is now. */
-const replay = <State>(recorded: readonly RecordedEvent[], firstIndex: number, options: HandleCommandOptions<State>): CommandOutcome<State> => {
-  const ids = new Set(Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)));
+const replay = <State>(
+  recorded: readonly RecordedEvent[],
+  firstIndex: number,
+  options: HandleCommandOptions<State>,
+): CommandOutcome<State> => {
+  const ids = new Set(
+    Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)),
+  );
   const own = recorded.filter((event) => ids.has(event.id));
   return { state: fold(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };
 };

@@ -22,7 +22,12 @@ export const readPublishedSchemes = async (store: EventStore, schemeId: string):
     .filter((event) => event.type === 'SchemeVersionPublished')
     .map((event) => event.data as SchemeVersionPublished);
 
-export const publishScheme = async (store: EventStore, scheme: Scheme, now: Date, actorId: string): Promise<SchemeBook> => {
+export const publishScheme = async (
+  store: EventStore,
+  scheme: Scheme,
+  now: Date,
+  actorId: string,
+): Promise<SchemeBook> => {
   const stream = schemeStream(scheme.id);
   const recorded = await store.readStream(stream);
   const published = recorded.map((event) => event.data as SchemeVersionPublished);
@@ -41,7 +46,14 @@ export const publishScheme = async (store: EventStore, scheme: Scheme, now: Date
   const last = recorded.at(-1);
   await store.appendToStream(
     stream,
-    [{ id: uuidv7(), type: 'SchemeVersionPublished', data: { scheme, contentSha256 }, metadata: { schemaVersion: 1, actorId } }],
+    [
+      {
+        id: uuidv7(),
+        type: 'SchemeVersionPublished',
+        data: { scheme, contentSha256 },
+        metadata: { schemaVersion: 1, actorId },
+      },
+    ],
     { expectedRevision: last ? last.revision : 'no_stream' },
   );
   return createSchemeBook([...published.map((item) => item.scheme), scheme]);

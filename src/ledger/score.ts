@@ -9,7 +9,15 @@ import { bandOf, gradeRank, type Grade, type Scheme } from './scheme';
 
 export type ScoredEntry = Pick<
   EntryPosted,
-  'entryId' | 'ruleCode' | 'direction' | 'points' | 'gradeCap' | 'severity' | 'occurredAt' | 'effectiveUntil' | 'schemeVersion'
+  | 'entryId'
+  | 'ruleCode'
+  | 'direction'
+  | 'points'
+  | 'gradeCap'
+  | 'severity'
+  | 'occurredAt'
+  | 'effectiveUntil'
+  | 'schemeVersion'
 >;
 
 export interface ScoreExplanation {
@@ -63,7 +71,8 @@ const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
     .filter((entry) => entry.gradeCap !== undefined)
     .sort(
       (a, b) =>
-        gradeRank(b.gradeCap as Grade) - gradeRank(a.gradeCap as Grade) || b.effectiveUntil.localeCompare(a.effectiveUntil),
+        gradeRank(b.gradeCap as Grade) - gradeRank(a.gradeCap as Grade) ||
+        b.effectiveUntil.localeCompare(a.effectiveUntil),
     )[0];
 
 const toScoredEntry = (entry: ScoredEntry): ScoredEntry => ({

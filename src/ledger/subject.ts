@@ -22,7 +22,13 @@ export const initialSubjectState = (): SubjectState => ({ registered: false, ent
 export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectState => {
   switch (event.type) {
     case 'SubjectRegistered':
-      return { ...state, registered: true, kind: event.data.kind, adultFrom: event.data.adultFrom, baseline: event.data.baseline };
+      return {
+        ...state,
+        registered: true,
+        kind: event.data.kind,
+        adultFrom: event.data.adultFrom,
+        baseline: event.data.baseline,
+      };
     case 'EntryPosted':
       return { ...state, entries: [...state.entries, event.data] };
     case 'SchemeVersionPublished':
@@ -59,7 +65,11 @@ export interface DecisionContext {
   schemes: SchemeBook;
 }
 
-export const decideSubject = (command: SubjectCommand, state: SubjectState, context: DecisionContext): LedgerEvent[] => {
+export const decideSubject = (
+  command: SubjectCommand,
+  state: SubjectState,
+  context: DecisionContext,
+): LedgerEvent[] => {
   switch (command.type) {
     case 'RegisterSubject':
       return register(command, state, context);
@@ -143,7 +153,10 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
 
 const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): void => {
   if (occurredAt > now) {
-    throw new LedgerRuleViolation('conduct-in-future', `conduct cannot be recorded before it happens (${occurredAt.toISOString()})`);
+    throw new LedgerRuleViolation(
+      'conduct-in-future',
+      `conduct cannot be recorded before it happens (${occurredAt.toISOString()})`,
+    );
   }
   if (state.adultFrom !== undefined && occurredAt < parseDate(state.adultFrom)) {
     throw new LedgerRuleViolation(
@@ -177,13 +190,24 @@ const pointsFor = (rule: RuleItem, command: RecordEntry): number => {
   }
   const { min, max } = rule.points;
   if (command.points === undefined) {
-    throw new LedgerRuleViolation('points-required', `rule ${rule.code} has a range: give points from ${min} to ${max}`, { min, max });
+    throw new LedgerRuleViolation(
+      'points-required',
+      `rule ${rule.code} has a range: give points from ${min} to ${max}`,
+      { min, max },
+    );
   }
   if (command.points < min || command.points > max) {
-    throw new LedgerRuleViolation('points-out-of-range', `rule ${rule.code} allows ${min} to ${max} points, not ${command.points}`, { min, max });
+    throw new LedgerRuleViolation(
+      'points-out-of-range',
+      `rule ${rule.code} allows ${min} to ${max} points, not ${command.points}`,
+      { min, max },
+    );
   }
   if (command.narrative === undefined) {
-    throw new LedgerRuleViolation('narrative-required', `points chosen from the range of rule ${rule.code} need a narrative justifying them`);
+    throw new LedgerRuleViolation(
+      'narrative-required',
+      `points chosen from the range of rule ${rule.code} need a narrative justifying them`,
+    );
   }
   return command.points;
 };
@@ -201,7 +225,10 @@ const checkPeriodCap = (rule: RuleItem, entries: readonly EntryPosted[], occurre
     .map((entry) => ({ at: new Date(entry.occurredAt), points: Math.abs(entry.points) }));
   const candidate = { at: occurredAt, points: Math.abs(points) };
   const all = [...sameRule, candidate];
-  const windowEnds = [occurredAt, ...sameRule.map((e) => e.at).filter((at) => at > occurredAt && at < addMonths(occurredAt, cap.months))];
+  const windowEnds = [
+    occurredAt,
+    ...sameRule.map((e) => e.at).filter((at) => at > occurredAt && at < addMonths(occurredAt, cap.months)),
+  ];
   for (const end of windowEnds) {
     const start = addMonths(end, -cap.months);
     const total = all.filter((e) => e.at > start && e.at <= end).reduce((sum, e) => sum + e.points, 0);

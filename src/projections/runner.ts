@@ -50,7 +50,12 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export const createProjectionRunner = ({ store, db, projections, onFailure }: ProjectionRunnerOptions): ProjectionRunner => {
+export const createProjectionRunner = ({
+  store,
+  db,
+  projections,
+  onFailure,
+}: ProjectionRunnerOptions): ProjectionRunner => {
   db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
     name TEXT PRIMARY KEY, version INTEGER NOT NULL, position TEXT NOT NULL)`);
   const selectCheckpoint = db.prepare('SELECT version, position FROM projection_checkpoints WHERE name = ?');
@@ -103,7 +108,8 @@ export const createProjectionRunner = ({ store, db, projections, onFailure }: Pr
     if (comparePositions(upTo, lowestCheckpoint()) <= 0) return;
     applyBatch(events, upTo);
     for (const projection of projections) {
-      if (comparePositions(upTo, checkpoints.get(projection.name) as Position) > 0) checkpoints.set(projection.name, upTo);
+      if (comparePositions(upTo, checkpoints.get(projection.name) as Position) > 0)
+        checkpoints.set(projection.name, upTo);
     }
     settleWaiters();
   };

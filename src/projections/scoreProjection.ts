@@ -76,19 +76,17 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
       };
     },
     entries(subjectId) {
-      return (selectEntries.all(subjectId) as Record<string, string | number | null>[]).map(
-        (row): ScoredEntry => ({
-          entryId: row.entry_id as string,
-          ruleCode: row.rule_code as string,
-          direction: row.direction as ScoredEntry['direction'],
-          points: row.points as number,
-          ...(row.grade_cap ? { gradeCap: row.grade_cap as ScoredEntry['gradeCap'] } : {}),
-          severity: row.severity as ScoredEntry['severity'],
-          occurredAt: row.occurred_at as string,
-          effectiveUntil: row.effective_until as string,
-          schemeVersion: row.scheme_version as string,
-        }),
-      );
+      return (selectEntries.all(subjectId) as Record<string, string | number | null>[]).map((row): ScoredEntry => ({
+        entryId: row.entry_id as string,
+        ruleCode: row.rule_code as string,
+        direction: row.direction as ScoredEntry['direction'],
+        points: row.points as number,
+        ...(row.grade_cap ? { gradeCap: row.grade_cap as ScoredEntry['gradeCap'] } : {}),
+        severity: row.severity as ScoredEntry['severity'],
+        occurredAt: row.occurred_at as string,
+        effectiveUntil: row.effective_until as string,
+        schemeVersion: row.scheme_version as string,
+      }));
     },
   };
 };

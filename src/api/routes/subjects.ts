@@ -59,7 +59,11 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     idempotent(async (req, context) => {
       const body = req.body as RegisterBody;
       const result = await ledger.registerSubject(
-        { ...(body.id ? { subjectId: body.id } : {}), kind: body.kind, ...(body.birthDate ? { birthDate: body.birthDate } : {}) },
+        {
+          ...(body.id ? { subjectId: body.id } : {}),
+          kind: body.kind,
+          ...(body.birthDate ? { birthDate: body.birthDate } : {}),
+        },
         context,
       );
       directory.save({ subjectId: result.subjectId, displayName: body.displayName, birthDate: body.birthDate });

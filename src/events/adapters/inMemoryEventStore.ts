@@ -19,6 +19,7 @@ import {
   type RecordedEvent,
   type StreamRevision,
 } from '../eventStore';
+import { toEventJson } from '../eventJson';
 import { createPollingSubscriptions } from '../pollingSubscription';
 
 /**
@@ -78,8 +79,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       position: positionFromNumber(log.length + index + 1),
       id: event.id,
       type: event.type,
-      dataJson: toJson(event.data),
-      metadataJson: toJson(event.metadata),
+      dataJson: toEventJson(event.data),
+      metadataJson: toEventJson(event.metadata),
       recordedAt: new Date(recordedAt),
     }));
     for (const event of stored) {
@@ -139,13 +140,6 @@ const readBackwards = (
   const from =
     fromRevision === undefined ? lastIndex : Math.min(lastIndex, indexOfRevision(fromRevision, streamEvents.length));
   return streamEvents.slice(Math.max(0, from - countMax + 1), from + 1).reverse();
-};
-
-/** JSON.stringify gives undefined for undefined and functions: refuse those as a durable store would. */
-const toJson = (value: unknown): string => {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError(`not a JSON value: ${String(value)}`);
-  return json;
 };
 
 const toRecordedEvent = (event: StoredEvent): RecordedEvent => ({

@@ -21,6 +21,7 @@ import {
   type StoredEventLocation,
   type StreamRevision,
 } from '../eventStore';
+import { toEventJson } from '../eventJson';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
 
@@ -113,8 +114,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         revision,
         event.id,
         event.type,
-        toJson(event.data),
-        toJson(event.metadata),
+        toEventJson(event.data),
+        toEventJson(event.metadata),
         recordedAt,
       );
       position = positionFromNumber(lastInsertRowid);
@@ -260,13 +261,6 @@ const prepareStatements = (db: Database) => ({
 const rowidBound = (position: Position): bigint => {
   const rowid = BigInt(position);
   return rowid < sqliteIntegerMax ? rowid : sqliteIntegerMax;
-};
-
-/** JSON.stringify gives undefined for undefined and functions: refuse those rather than store no data. */
-const toJson = (value: unknown): string => {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError(`not a JSON value: ${String(value)}`);
-  return json;
 };
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
