@@ -21,6 +21,7 @@ import {
   type RecordedEvent,
   type StreamRevision,
 } from '../eventStore';
+import { toEventJson } from '../eventJson';
 
 /**
  * Pure translation between the port and @eventstore/db-client 6.x, kept apart from the client so that it is
@@ -215,24 +216,12 @@ export const recordedEventFrom = (resolved: ClientResolvedEvent): RecordedEvent 
   };
 };
 
-/**
- * The client serialises each event while the append call is already open, and an error there leaves its promise
- * unsettled: so a value that is not JSON is refused before the call.
- */
-const checkJson = (value: unknown, event: NewEvent, part: 'data' | 'metadata'): void => {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new InvalidStoreArgumentError(`event ${event.id}: its ${part} is not JSON (${String(error)})`);
-  }
-  if (json === undefined) throw new InvalidStoreArgumentError(`event ${event.id}: its ${part} is not JSON`);
-};
-
 /** The arguments of the client's jsonEvent, which keeps our id so that a retried append is recognised. */
 export const toJsonEventArguments = (event: NewEvent): JsonEventArguments => {
-  checkJson(event.data, event, 'data');
-  checkJson(event.metadata, event, 'metadata');
+  // The client serialises each event once the append call is open, where an error leaves its promise unsettled:
+  // what is not JSON is refused here, before the call.
+  toEventJson(event.data);
+  toEventJson(event.metadata);
   return {
     id: event.id,
     type: event.type,

@@ -1,0 +1,59 @@
+/**
+ * Who may do what: one table from roles to permissions, deny by default. A grant is either for any
+ * subject, or only for the principal's own record (residents); reads of another subject's record under an
+ * `own` grant answer 404, as if it did not exist.
+ */
+
+export const roles = ['resident', 'recorder', 'approver', 'appealOfficer', 'auditor', 'consumer', 'operator'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'subject:register',
+  'subject:read',
+  'entry:record',
+  'score:read',
+  'history:read',
+  'listing:write',
+  'listing:read',
+  'eligibility:ask',
+  'accessLog:read',
+  'accessLog:query',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export type Scope = 'own' | 'any';
+
+export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> = {
+  resident: {
+    'subject:read': 'own',
+    'score:read': 'own',
+    'history:read': 'own',
+    'listing:read': 'own',
+    'accessLog:read': 'own',
+  },
+  recorder: {
+    'subject:register': 'any',
+    'subject:read': 'any',
+    'entry:record': 'any',
+    'listing:write': 'any',
+  },
+  approver: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
+  appealOfficer: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
+  auditor: {
+    'subject:read': 'any',
+    'score:read': 'any',
+    'history:read': 'any',
+    'listing:read': 'any',
+    'accessLog:read': 'any',
+    'accessLog:query': 'any',
+  },
+  consumer: { 'eligibility:ask': 'any' },
+  operator: {},
+};
+
+/** The widest scope any of the roles grants for the permission, or undefined when none does. */
+export const scopeOf = (principalRoles: readonly Role[], permission: Permission): Scope | undefined => {
+  const scopes = principalRoles.map((role) => grants[role][permission]);
+  if (scopes.includes('any')) return 'any';
+  return scopes.includes('own') ? 'own' : undefined;
+};

@@ -1,0 +1,88 @@
+import { errors, jwtVerify, SignJWT, type KeyLike } from 'jose';
+import { roles, type Role } from './permissions';
+import type { Principal } from './principal';
+
+/**
+ * JWTs for people. Verification allows one algorithm (EdDSA), checks issuer and audience, requires an
+ * expiry and a subject, and rejects anything else (jose never accepts `alg: none`).
+ */
+
+export const tokenAlgorithm = 'EdDSA';
+export const tokenLifetimeSecondsMax = 30 * 24 * 60 * 60;
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+export class InvalidToken extends Error {
+  override readonly name = 'InvalidToken';
+}
+
+const isRole = (value: unknown): value is Role => typeof value === 'string' && (roles as readonly string[]).includes(value);
+
+export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings, clock: () => Date) => {
+  return async (token: string): Promise<Principal> => {
+    try {
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: [tokenAlgorithm],
+        issuer: settings.issuer,
+        audience: settings.audience,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: clock(),
+      });
+      const claimedRoles = payload.roles;
+      if (!Array.isArray(claimedRoles) || claimedRoles.length === 0 || !claimedRoles.every(isRole)) {
+        throw new InvalidToken('the token names no known role');
+      }
+      if (claimedRoles.includes('consumer')) throw new InvalidToken('consumers authenticate with an API key');
+      const { subjectId, authority } = payload;
+      if (claimedRoles.includes('resident') && typeof subjectId !== 'string') {
+        throw new InvalidToken("a resident's token names their subjectId");
+      }
+      if (claimedRoles.includes('recorder') && typeof authority !== 'string') {
+        throw new InvalidToken("a recorder's token names their authority");
+      }
+      return {
+        id: payload.sub as string,
+        kind: 'person',
+        roles: claimedRoles,
+        ...(typeof subjectId === 'string' ? { subjectId } : {}),
+        ...(typeof authority === 'string' ? { authority } : {}),
+      };
+    } catch (error) {
+      if (error instanceof InvalidToken) throw error;
+      if (error instanceof errors.JOSEError) throw new InvalidToken(error.message);
+      throw error;
+    }
+  };
+};
+
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
+
+export interface TokenRequest {
+  subject: string;
+  roles: Role[];
+  subjectId?: string;
+  authority?: string;
+  lifetimeSeconds: number;
+}
+
+export const mintToken = async (privateKey: KeyLike, settings: TokenSettings, request: TokenRequest, now: Date): Promise<string> => {
+  if (request.lifetimeSeconds < 1 || request.lifetimeSeconds > tokenLifetimeSecondsMax) {
+    throw new RangeError(`a token lives 1 to ${tokenLifetimeSecondsMax} seconds`);
+  }
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT({
+    roles: request.roles,
+    ...(request.subjectId ? { subjectId: request.subjectId } : {}),
+    ...(request.authority ? { authority: request.authority } : {}),
+  })
+    .setProtectedHeader({ alg: tokenAlgorithm })
+    .setSubject(request.subject)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + request.lifetimeSeconds)
+    .sign(privateKey);
+};
