@@ -136,11 +136,29 @@ const ruleChecks: readonly RuleCheck[] = [
 const lintRule = (rule: RuleItem, index: number): LintFinding[] =>
   ruleChecks.flatMap((check) => check(rule, `/catalogue/${index}`));
 
-const duplicateCodes = (catalogue: RuleItem[]): LintFinding[] =>
-  catalogue.flatMap((rule, index) => {
-    const first = catalogue.findIndex((other) => other.code === rule.code);
-    return refuseIf(first < index, `/catalogue/${index}/code`, `duplicates /catalogue/${first}/code (${rule.code})`);
+const duplicateCodes = (list: readonly { code: string }[], at: string): LintFinding[] =>
+  list.flatMap((item, index) => {
+    const first = list.findIndex((other) => other.code === item.code);
+    return refuseIf(first < index, `${at}/${index}/code`, `duplicates ${at}/${first}/code (${item.code})`);
   });
+
+const authoritiesDeclared = (scheme: Scheme): LintFinding[] => {
+  const declared = new Set(scheme.authorities.map((authority) => authority.code));
+  return scheme.catalogue.flatMap((rule, index) =>
+    rule.recordingAuthorities.flatMap((code, position) =>
+      refuseIf(
+        !declared.has(code),
+        `/catalogue/${index}/recordingAuthorities/${position}`,
+        `names ${code}, which /authorities does not declare`,
+      ),
+    ),
+  );
+};
+
+const extensionInOrder = (scheme: Scheme): LintFinding[] => {
+  const { min, max } = scheme.listings.extensionMonths;
+  return refuseIf(min > max, '/listings/extensionMonths', `min (${min}) is above max (${max})`);
+};
 
 const bandsListEachGradeInOrder = (bands: GradeBand[]): LintFinding[] => {
   const listed = bands.map((band) => band.grade).join(', ');
@@ -168,6 +186,11 @@ const lintGradeBands = (bands: GradeBand[]): LintFinding[] => [
 /** Every reason to refuse the scheme; none when it may be published. */
 export const lintScheme = (scheme: Scheme): LintFinding[] => [
   ...lintGradeBands(scheme.gradeBands),
-  ...duplicateCodes(scheme.catalogue),
+  ...duplicateCodes(scheme.catalogue, '/catalogue'),
+  ...duplicateCodes(scheme.authorities, '/authorities'),
+  ...duplicateCodes(scheme.perks, '/perks'),
+  ...duplicateCodes(scheme.listings.redlistCriteria, '/listings/redlistCriteria'),
+  ...authoritiesDeclared(scheme),
+  ...extensionInOrder(scheme),
   ...scheme.catalogue.flatMap(lintRule),
 ];

@@ -58,6 +58,8 @@ export interface RuleItem {
   gradeCap?: Grade;
   severity: Severity;
   evidenceKinds: EvidenceKind[];
+  /** The authorities whose recorders may record this rule. */
+  recordingAuthorities: string[];
   legalBasis: string;
   source: string;
   /** At most `points` (summed, same sign as the rule) from this rule within any `months` window. */
@@ -73,6 +75,35 @@ export interface GradeBand {
   minScore?: number;
 }
 
+export interface Authority {
+  code: string;
+  title: string;
+}
+
+/** A perk a subject holds while its grade is at least `minimumGrade`. */
+export interface Perk {
+  code: string;
+  title: string;
+  minimumGrade: Grade;
+  source: string;
+}
+
+export interface RedlistCriterion {
+  code: string;
+  title: string;
+  legalBasis: string;
+}
+
+export interface ListingRules {
+  /** A blacklist listing lasts at most this long unless extended by a new legal act. */
+  maxMonths: number;
+  extensionMonths: { min: number; max: number };
+  /** A removal is due this many working days after what triggered it. */
+  removalDueWorkingDays: number;
+  redlistMaxMonths: number;
+  redlistCriteria: RedlistCriterion[];
+}
+
 export interface Scheme {
   id: string;
   version: string;
@@ -86,6 +117,9 @@ export interface Scheme {
   gradeBands: GradeBand[];
   /** How long an entry counts, from its occurredAt, by severity; positive entries use `positive`. */
   effectMonths: Record<Severity | 'positive', number>;
+  authorities: Authority[];
+  perks: Perk[];
+  listings: ListingRules;
   catalogue: RuleItem[];
 }
 

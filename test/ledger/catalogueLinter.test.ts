@@ -240,3 +240,29 @@ test('"transparent" does not trip the check on parents', () => {
 
   expect(lintScheme(scheme)).toEqual([]);
 });
+
+test('a rule naming an authority the scheme does not declare is refused', () => {
+  const scheme = withRule('TRF-TICKET', (rule) => {
+    rule.recordingAuthorities = ['traffic-police', 'neighbourhood-watch'];
+  });
+  expect(lintScheme(scheme)).toEqual([
+    {
+      field: `/catalogue/${indexOf('TRF-TICKET')}/recordingAuthorities/1`,
+      message: 'names neighbourhood-watch, which /authorities does not declare',
+    },
+  ]);
+});
+
+test('duplicate perk codes are refused', () => {
+  const scheme = withScheme((changed) => {
+    changed.perks.push({ ...(changed.perks[0] as Scheme['perks'][number]) });
+  });
+  expect(fieldsOf(scheme)).toEqual([`/perks/${rongcheng.perks.length}/code`]);
+});
+
+test('a listing extension whose minimum is above its maximum is refused', () => {
+  const scheme = withScheme((changed) => {
+    changed.listings.extensionMonths = { min: 40, max: 12 };
+  });
+  expect(fieldsOf(scheme)).toEqual(['/listings/extensionMonths']);
+});
