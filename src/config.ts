@@ -12,6 +12,13 @@ export interface Config {
   esdbConnectionString?: string;
   demoData: boolean;
   logLevel: string;
+  /** Tokens: verified with this PEM public key (an identity provider's) instead of the ledger's own key. */
+  jwtPublicKeyFile?: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  /** Hex, at least 32 bytes: the pepper of API key hashes, kept outside the database. */
+  apiKeyPepper?: Buffer;
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +40,19 @@ const flagFrom = (name: string, text: string): boolean => {
   throw new ConfigError(`${name} must be 1 or 0, not ${text}`);
 };
 
+const positiveIntegerFrom = (name: string, text: string): number => {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a positive whole number, not ${text}`);
+  return value;
+};
+
+const pepperFrom = (text: string): Buffer => {
+  if (!/^([0-9a-f]{2}){32,}$/i.test(text))
+    throw new ConfigError('LEDGER_API_KEY_PEPPER must be at least 32 bytes of hex');
+  return Buffer.from(text, 'hex');
+};
+
 const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(process.cwd(), path));
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Config> => {
@@ -49,5 +69,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...(esdb ? { esdbConnectionString: esdb } : {}),
     demoData: flagFrom('LEDGER_DEMO', env.LEDGER_DEMO ?? '1'),
     logLevel,
+    ...(env.LEDGER_JWT_PUBLIC_KEY_FILE ? { jwtPublicKeyFile: absolute(env.LEDGER_JWT_PUBLIC_KEY_FILE) } : {}),
+    jwtIssuer: env.LEDGER_JWT_ISSUER ?? 'credit-ledger',
+    jwtAudience: env.LEDGER_JWT_AUDIENCE ?? 'credit-ledger-api',
+    ...(env.LEDGER_API_KEY_PEPPER ? { apiKeyPepper: pepperFrom(env.LEDGER_API_KEY_PEPPER) } : {}),
+    rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
   });
 };

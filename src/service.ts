@@ -1,4 +1,10 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Express, Request } from 'express';
+import { createApiKeys, type ApiKeys } from './api/auth/apiKeys';
+import { authenticate } from './api/auth/authenticate';
+import { localApiKeyPepper, localSigningKeys } from './api/auth/localSecrets';
+import { createTokenVerifier, mintToken, type TokenRequest, type TokenVerifier } from './api/auth/tokens';
 import type { Logger } from 'pino';
 import { openLedgerDatabase, type Database } from './events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from './events/adapters/sqliteEventStore';
@@ -32,7 +38,16 @@ export interface LedgerServiceOptions {
   logger: Logger;
   /** The projections failed: the default logs it; `serve` also exits rather than serve stale reads. */
   onProjectionFailure?: (error: unknown) => void;
+  /** An identity provider's PEM public key; without it the ledger verifies (and mints) with its own key. */
+  jwtPublicKeyFile?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  apiKeyPepper?: Buffer;
+  rateLimitPerMinute?: number;
 }
+
+/** Minting is possible only with the ledger's own key, not when an identity provider signs the tokens. */
+export type TokenMinter = (request: TokenRequest) => Promise<string>;
 
 export interface LedgerService {
   app: Express;
@@ -42,14 +57,48 @@ export interface LedgerService {
   runner: ProjectionRunner;
   schemes: SchemeBook;
   directory: SubjectDirectory;
+  apiKeys: ApiKeys;
+  mintToken?: TokenMinter;
   close(): Promise<void>;
 }
+
+const openAuthentication = (
+  options: Pick<LedgerServiceOptions, 'jwtPublicKeyFile' | 'jwtIssuer' | 'jwtAudience' | 'apiKeyPepper'>,
+  db: Database,
+  clock: () => Date,
+): { apiKeys: ApiKeys; verifyToken: TokenVerifier; mintToken?: TokenMinter } => {
+  const settings = {
+    issuer: options.jwtIssuer ?? 'credit-ledger',
+    audience: options.jwtAudience ?? 'credit-ledger-api',
+  };
+  const apiKeys = createApiKeys(db, options.apiKeyPepper ?? localApiKeyPepper(db, clock()));
+  if (options.jwtPublicKeyFile) {
+    const publicKey = createPublicKey(readFileSync(options.jwtPublicKeyFile, 'utf8'));
+    return { apiKeys, verifyToken: createTokenVerifier(publicKey, settings, clock) };
+  }
+  const { privateKey, publicKey } = localSigningKeys(db, clock());
+  const mint: TokenMinter = (request) => mintToken(privateKey, settings, request, clock());
+  return { apiKeys, verifyToken: createTokenVerifier(publicKey, settings, clock), mintToken: mint };
+};
 
 const openEventStore = async (options: LedgerServiceOptions, db: Database, clock: () => Date): Promise<EventStore> => {
   if (!options.esdbConnectionString) return createSqliteEventStore({ db, clock });
   // Loaded only when asked for, so the default path never loads gRPC.
   const { createEsdbEventStore } = await import('./events/adapters/esdbEventStore');
   return createEsdbEventStore({ connectionString: options.esdbConnectionString });
+};
+
+/** Only the credentials (API keys, token minting) of a ledger database: for the operator's CLI. */
+export const openCredentials = (
+  options: Pick<
+    LedgerServiceOptions,
+    'dbPath' | 'clock' | 'jwtPublicKeyFile' | 'jwtIssuer' | 'jwtAudience' | 'apiKeyPepper'
+  >,
+) => {
+  const clock = options.clock ?? (() => new Date());
+  const db = openLedgerDatabase(options.dbPath);
+  const { apiKeys, mintToken } = openAuthentication(options, db, clock);
+  return { apiKeys, mintToken, clock, close: () => db.close() };
 };
 
 export const openLedgerService = async (options: LedgerServiceOptions): Promise<LedgerService> => {
@@ -71,7 +120,9 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   runner.start();
   const ledger = createLedger({ store, schemes, clock });
   const directory = createSubjectDirectory(db);
+  const authentication = openAuthentication(options, db, clock);
   const app = createApp({
+    authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
     scores,
     history,
@@ -92,6 +143,8 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     runner,
     schemes,
     directory,
+    apiKeys: authentication.apiKeys,
+    ...(authentication.mintToken ? { mintToken: authentication.mintToken } : {}),
     async close() {
       await runner.stop();
       await store.close();

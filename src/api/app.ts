@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Ledger } from '../ledger/ledger';
 import type { SchemeBook } from '../ledger/schemeBook';
@@ -17,12 +17,15 @@ import { subjectRoutes } from './routes/subjects';
 /**
  * The express app, built from its dependencies and never listening itself: tests build it in process,
  * the `serve` command opens the port. The request's path through it, in order: security headers,
- * JSON body (size-limited), the /v1 routes (each validating its input), then problem details for errors.
+ * JSON body (size-limited), the public scheme, authentication, the /v1 routes (each authorizing, then
+ * validating its input), then problem details for errors.
  */
 
 export const bodySizeLimit = '16kb';
 
 export interface AppDependencies {
+  /** Establishes the principal of every /v1 request but the public scheme. */
+  authenticate: RequestHandler;
   ledger: Ledger;
   scores: ScoreReadModel;
   history: HistoryReadModel;
@@ -45,8 +48,9 @@ export const createApp = (deps: AppDependencies): Express => {
 
   const idempotent = createIdempotentRoute(deps.idempotencyRecords, deps.clock);
   const v1 = express.Router();
-  v1.use(subjectRoutes({ ...deps, idempotent }));
   v1.use(schemeRoutes(deps.schemes, deps.clock));
+  v1.use(deps.authenticate);
+  v1.use(subjectRoutes({ ...deps, idempotent }));
   app.use('/v1', v1);
 
   const openApiDocument = buildOpenApiDocument(deps.schemas, deps.version);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { canonicalJson } from '../events/canonicalJson';
 import { freshIdempotencyKey } from '../ledger/commandHandler';
-import { actorOf } from './actor';
+import { principalOf, type Principal } from './auth/principal';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { Problem } from './problems';
 
@@ -10,7 +10,7 @@ import { Problem } from './problems';
  * Writes accept an `Idempotency-Key` header: a retry with the same key (from the same actor) returns the
  * first response, marked `Idempotent-Replayed: true`, and writes nothing. The same key on a different
  * request is refused (422); while the first request is still running, a second one gets 409.
- * Keys are scoped to the actor, so two officials' keys never collide.
+ * Keys are scoped to the authenticated principal, so two officials' keys never collide.
  */
 
 export const idempotencyKeyHeader = 'Idempotency-Key';
@@ -25,7 +25,7 @@ export interface CommandResponse {
 /** What a write route does once the key and actor are known. */
 export type IdempotentCommand = (
   req: Request,
-  context: { idempotencyKey: string; actorId: string },
+  context: { idempotencyKey: string; actorId: string; principal: Principal },
 ) => Promise<CommandResponse>;
 
 const fingerprintOf = (req: Request): string =>
@@ -39,7 +39,8 @@ export type IdempotentRoute = (command: IdempotentCommand) => RequestHandler;
 export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => Date): IdempotentRoute => {
   const inFlight = new Set<string>();
   return (command) => async (req, res) => {
-    const actorId = actorOf(req);
+    const principal = principalOf(res);
+    const actorId = principal.id;
     const header = req.get(idempotencyKeyHeader);
     if (header !== undefined && !keyPattern.test(header)) {
       throw new Problem('validation-failed', `${idempotencyKeyHeader}: 1 to 255 visible ASCII characters`, {
@@ -61,9 +62,10 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     }
     inFlight.add(idempotencyKey);
     try {
-      const response = await command(req, { idempotencyKey, actorId });
-      if (header !== undefined)
+      const response = await command(req, { idempotencyKey, actorId, principal });
+      if (header !== undefined) {
         records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
+      }
       if (response.location) res.location(response.location);
       res.status(response.status).json(response.body);
     } finally {

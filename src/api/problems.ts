@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from '../ledger/errors';
+import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from '../ledger/errors';
 
 /**
  * Errors over HTTP are RFC 9457 problem details with a stable `type` per error: `/problems/<code>`.
@@ -14,7 +14,9 @@ export interface ProblemType {
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request does not match its schema' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
-  'actor-required': { status: 401, title: 'The acting official is not identified' },
+  unauthenticated: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Your role does not allow this' },
+  'outside-authority': { status: 403, title: "The rule is not one your authority may record" },
   'not-found': { status: 404, title: 'No such resource' },
   'subject-not-found': { status: 404, title: 'No such subject' },
   'subject-already-registered': { status: 409, title: 'The subject is already registered' },
@@ -35,6 +37,7 @@ export const problemTypes = {
   'no-scheme-in-force': { status: 422, title: 'No scheme version was in force when the conduct occurred' },
   'subject-under-age': { status: 422, title: 'The person is under the minimum age' },
   'birth-date-required': { status: 422, title: 'A person is registered with their birth date' },
+  'rate-limited': { status: 429, title: 'Too many requests; retry after the time given' },
   'projection-behind': { status: 503, title: 'The read model has not caught up to the requested position yet' },
   'internal-error': { status: 500, title: 'The ledger failed to answer' },
 } as const satisfies Record<string, ProblemType>;
@@ -93,7 +96,7 @@ export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
   if (error instanceof SubjectNotFound)
     return new Problem('subject-not-found', error.message, { subjectId: error.subjectId });
-  if (error instanceof LedgerRuleViolation || error instanceof LedgerConflict) {
+  if (error instanceof LedgerRuleViolation || error instanceof LedgerConflict || error instanceof LedgerForbidden) {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);
   }

@@ -21,7 +21,14 @@ interface DemoSubject {
   kind: 'person' | 'organization';
   displayName: string;
   birthDate?: string;
-  entries: { ruleCode: string; occurredAt: string; points?: number; narrative?: string; evidence: EvidenceRef[] }[];
+  entries: {
+    authority: string;
+    ruleCode: string;
+    occurredAt: string;
+    points?: number;
+    narrative?: string;
+    evidence: EvidenceRef[];
+  }[];
 }
 
 const demoSubjects: DemoSubject[] = [
@@ -32,6 +39,7 @@ const demoSubjects: DemoSubject[] = [
     birthDate: '1978-03-14',
     entries: [
       {
+        authority: 'village-committee',
         ruleCode: 'VOL-HOURS',
         occurredAt: '2025-01-18T09:00:00Z',
         points: 5,
@@ -39,11 +47,13 @@ const demoSubjects: DemoSubject[] = [
         evidence: evidence('volunteerHoursCert', 'Dongshan volunteer station', 'V-2025-0118'),
       },
       {
+        authority: 'civilisation-office',
         ruleCode: 'HRO-HEROIC-ACT',
         occurredAt: '2025-06-02T16:30:00Z',
         evidence: evidence('honourCertificate', 'Rongcheng civilisation office', 'H-2025-031'),
       },
       {
+        authority: 'charity-federation',
         ruleCode: 'CHR-DONATION',
         occurredAt: '2025-11-20T10:00:00Z',
         evidence: evidence('donationReceipt', 'Rongcheng charity federation', 'D-2025-7781'),
@@ -57,11 +67,13 @@ const demoSubjects: DemoSubject[] = [
     birthDate: '1990-08-02',
     entries: [
       {
+        authority: 'traffic-police',
         ruleCode: 'TRF-TICKET',
         occurredAt: '2025-09-03T07:45:00Z',
         evidence: evidence('trafficTicket', 'Rongcheng traffic police', 'T-3701-2025-55120'),
       },
       {
+        authority: 'utility',
         ruleCode: 'PUB-FEES-LATE',
         occurredAt: '2026-01-10T00:00:00Z',
         evidence: evidence('utilityRecord', 'Rongcheng heating company', 'U-2026-0042'),
@@ -75,6 +87,7 @@ const demoSubjects: DemoSubject[] = [
     birthDate: '1985-12-24',
     entries: [
       {
+        authority: 'court',
         ruleCode: 'TRF-DUI',
         occurredAt: '2026-02-14T22:10:00Z',
         evidence: evidence('courtJudgment', "Rongcheng People's Court", '(2026) Lu 1082 Xing Chu 17'),
@@ -87,6 +100,7 @@ const demoSubjects: DemoSubject[] = [
     displayName: 'Haiyang Fisheries Co.',
     entries: [
       {
+        authority: 'market-regulator',
         ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
         occurredAt: '2026-03-05T00:00:00Z',
         points: -15,
@@ -104,10 +118,10 @@ export const seedDemoData = async (ledger: Ledger, directory: SubjectDirectory):
       { idempotencyKey: `demo:${subject.id}`, actorId: demoActor },
     );
     directory.save({ subjectId: subject.id, displayName: subject.displayName, birthDate: subject.birthDate });
-    for (const [index, entry] of subject.entries.entries()) {
+    for (const [index, { authority, ...entry }] of subject.entries.entries()) {
       await ledger.recordEntry(
         { subjectId: subject.id, ...entry },
-        { idempotencyKey: `demo:${subject.id}:${index}`, actorId: demoActor },
+        { idempotencyKey: `demo:${subject.id}:${index}`, actorId: `${demoActor}-${authority}`, authority },
       );
     }
   }

@@ -44,6 +44,8 @@ export interface EntryPosted {
   /** The scheme version in force when the conduct occurred, under which the entry was judged. */
   schemeVersion: string;
   recordedBy: string;
+  /** The authority the recorder acted for (a court, the traffic police, a utility...). */
+  authority: string;
 }
 
 export interface SchemeVersionPublished {

@@ -35,3 +35,15 @@ export class LedgerConflict extends Error {
     super(message);
   }
 }
+
+/** The actor may not do this, whatever the request says (403): e.g. a recorder outside their authority. */
+export class LedgerForbidden extends Error {
+  override readonly name = 'LedgerForbidden';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

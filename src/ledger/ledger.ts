@@ -22,6 +22,11 @@ export interface CommandContext {
   actorId: string;
 }
 
+/** A recorder's command also says which authority they act for. */
+export interface RecordingContext extends CommandContext {
+  authority: string;
+}
+
 export interface Ledger {
   registerSubject(
     /** Without a subjectId, one is derived from the idempotency key (so a retry names the same subject). */
@@ -29,8 +34,8 @@ export interface Ledger {
     context: CommandContext,
   ): Promise<{ subjectId: string; position: Position; replayed: boolean }>;
   recordEntry(
-    command: Omit<RecordEntry, 'type' | 'recordedBy' | 'entryId'>,
-    context: CommandContext,
+    command: Omit<RecordEntry, 'type' | 'recordedBy' | 'entryId' | 'authority'>,
+    context: RecordingContext,
   ): Promise<{ entryId: string; position: Position; replayed: boolean; status: 'posted' }>;
 }
 
@@ -66,7 +71,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       const entryId = derivedId(context.idempotencyKey, 'entry');
       const outcome = await onSubject(
         command.subjectId,
-        { ...command, type: 'RecordEntry', entryId, recordedBy: context.actorId },
+        { ...command, type: 'RecordEntry', entryId, recordedBy: context.actorId, authority: context.authority },
         context,
       );
       return { entryId, position: outcome.position, replayed: outcome.replayed, status: 'posted' };

@@ -1,6 +1,6 @@
 import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths, anniversary, formatDate, parseDate } from './calendar';
-import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from './errors';
+import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange, type RuleItem } from './scheme';
 import type { SchemeBook } from './schemeBook';
 
@@ -56,6 +56,8 @@ export interface RecordEntry {
   evidence: EvidenceRef[];
   narrative?: string;
   recordedBy: string;
+  /** The authority the recorder acts for: it must be one the rule accepts. */
+  authority: string;
 }
 
 export type SubjectCommand = RegisterSubject | RecordEntry;
@@ -128,6 +130,13 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
       schemeVersion: scheme.version,
     });
   }
+  if (!rule.recordingAuthorities.includes(command.authority)) {
+    throw new LedgerForbidden(
+      'outside-authority',
+      `rule ${rule.code} is recorded by ${rule.recordingAuthorities.join(', ')}, not by ${command.authority}`,
+      { authority: command.authority, allowed: rule.recordingAuthorities },
+    );
+  }
   checkEvidence(rule, command.evidence);
   const points = pointsFor(rule, command);
   checkPeriodCap(rule, state.entries, occurredAt, points);
@@ -147,6 +156,7 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
     ...(command.narrative ? { narrative: command.narrative } : {}),
     schemeVersion: scheme.version,
     recordedBy: command.recordedBy,
+    authority: command.authority,
   };
   return [{ type: 'EntryPosted', data: entry }];
 };

@@ -1,13 +1,15 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { evidenceOf, official, openTestService, recordEntry, registerPerson } from '../support/ledgerService';
+import { evidenceOf, official, openTestService, recordEntry, registerPerson, signIn } from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
+let as: Awaited<ReturnType<typeof signIn>>;
 
 beforeEach(async () => {
   service = await openTestService();
+  as = await signIn(service);
   await registerPerson(service, 'li', '1990-08-02');
 });
 afterEach(() => service.close());
@@ -78,9 +80,26 @@ describe('POST /v1/subjects/{id}/entries', () => {
     expect(problem.errors?.[0]?.field).toBe('/balance');
   });
 
-  it('answers 401 without an acting official', async () => {
+  it('answers 401 without credentials', async () => {
     const response = await request(service.app).post('/v1/subjects/li/entries').send(ticket);
     expect(response.status).toBe(401);
+  });
+
+  it('refuses a recorder outside their authority with 403, writing nothing', async () => {
+    const before = await service.store.headPosition();
+    const response = await request(service.app)
+      .post('/v1/subjects/li/entries')
+      .set(await as.recorder('utility'))
+      .send(ticket);
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/outside-authority');
+    expect(await service.store.headPosition()).toBe(before);
+  });
+
+  it('refuses an auditor, who may read but not record, with 403', async () => {
+    const response = await request(service.app).post('/v1/subjects/li/entries').set(as.auditor).send(ticket);
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/forbidden');
   });
 
   it('refuses an unknown rule code with 422', async () => {

@@ -1,19 +1,23 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
-import { evidenceOf, official, openTestService, registerPerson } from '../support/ledgerService';
+import { evidenceOf, openTestService, registerPerson, signIn, type Headers } from '../support/ledgerService';
 
 let service: LedgerService;
+let as: Awaited<ReturnType<typeof signIn>>;
+let police: Headers;
 
 beforeEach(async () => {
   service = await openTestService();
+  as = await signIn(service);
+  police = await as.recorder('traffic-police');
   await registerPerson(service, 'li');
 });
 afterEach(() => service.close());
 
 const ticket = { ruleCode: 'TRF-TICKET', occurredAt: '2026-10-01T08:00:00Z', evidence: [evidenceOf('trafficTicket')] };
 
-const post = (key: string, body: object, actor = official) =>
-  request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', actor).set('Idempotency-Key', key).send(body);
+const post = (key: string, body: object, headers = police) =>
+  request(service.app).post('/v1/subjects/li/entries').set(headers).set('Idempotency-Key', key).send(body);
 
 const streamLength = async () => (await service.store.readStream('subject-li')).length;
 
@@ -47,15 +51,16 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps two officials with the same key apart', async () => {
-    await post('shared-key', ticket, 'officer-a');
-    const second = await post('shared-key', { ...ticket, occurredAt: '2026-10-02T08:00:00Z' }, 'officer-b');
+    await post('shared-key', ticket, await as.recorder('traffic-police', 'officer-a'));
+    const other = { ...ticket, occurredAt: '2026-10-02T08:00:00Z' };
+    const second = await post('shared-key', other, await as.recorder('traffic-police', 'officer-b'));
     expect(second.status).toBe(201);
     expect(await streamLength()).toBe(3);
   });
 
   it('writes each request without a key anew', async () => {
-    await request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', official).send(ticket);
-    await request(service.app).post('/v1/subjects/li/entries').set('X-Actor-Id', official).send(ticket);
+    await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);
+    await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);
     expect(await streamLength()).toBe(3);
   });
 
@@ -68,7 +73,7 @@ describe('Idempotency-Key', () => {
     const register = () =>
       request(service.app)
         .post('/v1/subjects')
-        .set('X-Actor-Id', official)
+        .set(as.clerk)
         .set('Idempotency-Key', 'reg-1')
         .send({ kind: 'organization' });
     const first = await register();
@@ -86,7 +91,7 @@ describe('Idempotency-Key', () => {
 
 describe('commands retried below the API', () => {
   it('find their own first event and write nothing', async () => {
-    const context = { idempotencyKey: 'lost-response', actorId: official };
+    const context = { idempotencyKey: 'lost-response', actorId: 'officer-zhang', authority: 'traffic-police' };
     const first = await service.ledger.recordEntry({ subjectId: 'li', ...ticket }, context);
     const retry = await service.ledger.recordEntry({ subjectId: 'li', ...ticket }, context);
     expect(retry).toEqual({ ...first, replayed: true });

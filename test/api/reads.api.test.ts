@@ -1,13 +1,15 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { evidenceOf, openTestService, recordEntry, registerPerson } from '../support/ledgerService';
+import { evidenceOf, openTestService, recordEntry, registerPerson, signIn } from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
+let as: Awaited<ReturnType<typeof signIn>>;
 
 beforeEach(async () => {
   service = await openTestService();
+  as = await signIn(service);
 });
 afterEach(() => service.close());
 
@@ -26,7 +28,7 @@ const heroicAct = (occurredAt: string) => ({
 describe('GET /v1/subjects/{id}/score', () => {
   it('starts a new subject at the baseline, grade A, with an empty explanation', async () => {
     const { position } = await registerPerson(service, 'wang');
-    const response = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`);
+    const response = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`).set(as.auditor);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       subjectId: 'wang',
@@ -47,7 +49,7 @@ describe('GET /v1/subjects/{id}/score', () => {
       occurredAt: '2026-03-01T08:00:00Z',
       evidence: [evidenceOf('trafficTicket')],
     });
-    const { body } = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`);
+    const { body } = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`).set(as.auditor);
     expect(body.score).toBe(1025);
     expect(body.grade).toBe('A');
     expect(body.explanation.entries.map((entry: { ruleCode: string }) => entry.ruleCode)).toEqual([
@@ -64,7 +66,7 @@ describe('GET /v1/subjects/{id}/score', () => {
       occurredAt: '2025-11-26T09:00:00Z',
       evidence: [evidenceOf('trafficTicket')],
     });
-    const { body } = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`);
+    const { body } = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${position}`).set(as.auditor);
     expect(body.score).toBe(1000);
     expect(body.explanation.entries).toEqual([]);
   });
@@ -82,28 +84,32 @@ describe('GET /v1/subjects/{id}/score', () => {
       occurredAt: '2026-03-01T22:00:00Z',
       evidence: [evidenceOf('courtJudgment')],
     });
-    const { body } = await request(service.app).get(`/v1/subjects/zhao/score?minPosition=${entry.body.position}`);
+    const { body } = await request(service.app)
+      .get(`/v1/subjects/zhao/score?minPosition=${entry.body.position}`)
+      .set(as.auditor);
     expect(body.score).toBe(1060);
     expect(body.grade).toBe('C');
     expect(body.explanation.bindingConstraint).toBe(`cap:${entry.body.entryId}`);
   });
 
   it('answers 404 for an unknown subject', async () => {
-    const response = await request(service.app).get('/v1/subjects/nobody/score');
+    const response = await request(service.app).get('/v1/subjects/nobody/score').set(as.auditor);
     expect(response.status).toBe(404);
     expect(response.body.type).toBe('/problems/subject-not-found');
   });
 
   it('answers 503 with Retry-After when the read model cannot reach minPosition in time', async () => {
     await registerPerson(service, 'wang');
-    const response = await request(service.app).get(`/v1/subjects/wang/score?minPosition=${'9'.repeat(20)}`);
+    const response = await request(service.app)
+      .get(`/v1/subjects/wang/score?minPosition=${'9'.repeat(20)}`)
+      .set(as.auditor);
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.body.type).toBe('/problems/projection-behind');
   });
 
   it('refuses a malformed minPosition', async () => {
-    const response = await request(service.app).get('/v1/subjects/wang/score?minPosition=12');
+    const response = await request(service.app).get('/v1/subjects/wang/score?minPosition=12').set(as.auditor);
     expect(response.status).toBe(400);
     expect(response.body.errors[0]).toMatchObject({ in: 'query', field: '/minPosition' });
   });
@@ -118,7 +124,9 @@ describe('GET /v1/subjects/{id}/history', () => {
       occurredAt: '2026-03-01T08:00:00Z',
       evidence: [evidenceOf('trafficTicket')],
     });
-    const { body } = await request(service.app).get(`/v1/subjects/wang/history?minPosition=${position}`);
+    const { body } = await request(service.app)
+      .get(`/v1/subjects/wang/history?minPosition=${position}`)
+      .set(as.auditor);
     expect(schemas.validate('api/responses.json#/$defs/History', body)).toBeUndefined();
     expect(
       body.items.map((item: { type: string; points: number; balance: number }) => [
@@ -151,16 +159,22 @@ describe('GET /v1/subjects/{id}/history', () => {
         evidence: [evidenceOf('volunteerHoursCert', `V-${month}`)],
       });
     }
-    const first = await request(service.app).get(`/v1/subjects/wang/history?limit=2&minPosition=${position}`);
-    const second = await request(service.app).get(`/v1/subjects/wang/history?limit=2&after=${first.body.next}`);
-    const third = await request(service.app).get(`/v1/subjects/wang/history?limit=2&after=${second.body.next}`);
+    const first = await request(service.app)
+      .get(`/v1/subjects/wang/history?limit=2&minPosition=${position}`)
+      .set(as.auditor);
+    const second = await request(service.app)
+      .get(`/v1/subjects/wang/history?limit=2&after=${first.body.next}`)
+      .set(as.auditor);
+    const third = await request(service.app)
+      .get(`/v1/subjects/wang/history?limit=2&after=${second.body.next}`)
+      .set(as.auditor);
     expect([first, second, third].map((page) => page.body.items.length)).toEqual([2, 2, 1]);
     expect(third.body.next).toBeNull();
     expect(third.body.items[0].balance).toBe(1008);
   });
 
   it('refuses a page size over 200', async () => {
-    const response = await request(service.app).get('/v1/subjects/wang/history?limit=201');
+    const response = await request(service.app).get('/v1/subjects/wang/history?limit=201').set(as.auditor);
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe('/limit');
   });
@@ -168,7 +182,7 @@ describe('GET /v1/subjects/{id}/history', () => {
 
 describe('GET /v1/scheme', () => {
   it('answers the scheme in force with its catalogue', async () => {
-    const { body } = await request(service.app).get('/v1/scheme');
+    const { body } = await request(service.app).get('/v1/scheme').set(as.auditor);
     expect(body.version).toBe('rongcheng-2021.1');
     expect(body.baseline).toBe(1000);
     expect(body.catalogue.find((rule: { code: string }) => rule.code === 'TRF-DUI')).toMatchObject({
@@ -181,7 +195,7 @@ describe('GET /v1/scheme', () => {
 
 describe('GET /openapi.json', () => {
   it('is OpenAPI 3.1 and documents every route with the request schemas', async () => {
-    const { body } = await request(service.app).get('/openapi.json');
+    const { body } = await request(service.app).get('/openapi.json').set(as.auditor);
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
       '/v1/scheme',
@@ -197,7 +211,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('has no reference that does not resolve inside the document', async () => {
-    const { body } = await request(service.app).get('/openapi.json');
+    const { body } = await request(service.app).get('/openapi.json').set(as.auditor);
     const refs = [...JSON.stringify(body).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((match) => match[1] as string);
     for (const pointer of refs) {
       const target = pointer
@@ -210,12 +224,12 @@ describe('GET /openapi.json', () => {
 
 describe('problem types', () => {
   it('are described at their type URI', async () => {
-    const { body } = await request(service.app).get('/problems/unknown-rule');
+    const { body } = await request(service.app).get('/problems/unknown-rule').set(as.auditor);
     expect(body).toEqual({ type: '/problems/unknown-rule', status: 422, title: 'The scheme has no such rule' });
   });
 
   it('answer 404 for an unknown route', async () => {
-    const response = await request(service.app).get('/v1/nothing-here');
+    const response = await request(service.app).get('/v1/nothing-here').set(as.auditor);
     expect(response.status).toBe(404);
     expect(response.body.type).toBe('/problems/not-found');
   });

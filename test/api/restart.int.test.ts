@@ -1,15 +1,23 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
-import { evidenceOf, openTestService, recordEntry, registerPerson, temporaryFolder } from '../support/ledgerService';
+import {
+  evidenceOf,
+  openTestService,
+  recordEntry,
+  registerPerson,
+  signIn,
+  temporaryFolder,
+} from '../support/ledgerService';
 
 const folder = temporaryFolder();
 afterAll(() => folder.remove());
 
 const readAll = async (service: LedgerService, subjectId: string, minPosition: string) => {
+  const as = await signIn(service);
   const reads = await Promise.all(
     [`/v1/subjects/${subjectId}`, `/v1/subjects/${subjectId}/score`, `/v1/subjects/${subjectId}/history`].map((path) =>
-      request(service.app).get(`${path}?minPosition=${minPosition}`),
+      request(service.app).get(`${path}?minPosition=${minPosition}`).set(as.auditor),
     ),
   );
   return reads.map((response) => ({ status: response.status, body: response.body as unknown }));
@@ -47,7 +55,9 @@ describe('a restart on the same file', () => {
       occurredAt: '2026-10-01T08:00:00Z',
       evidence: [evidenceOf('volunteerHoursCert')],
     });
-    const history = await request(second.app).get(`/v1/subjects/wang/history?minPosition=${entry.body.position}`);
+    const history = await request(second.app)
+      .get(`/v1/subjects/wang/history?minPosition=${entry.body.position}`)
+      .set((await signIn(second)).auditor);
     expect(history.body.items.map((item: { balance: number }) => item.balance)).toEqual([1000, 1002]);
     await second.close();
   });

@@ -1,19 +1,21 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { official, openTestService } from '../support/ledgerService';
+import { openTestService, signIn, type Headers } from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
+let as: Awaited<ReturnType<typeof signIn>>;
 
 beforeEach(async () => {
   service = await openTestService();
+  as = await signIn(service);
 });
 afterEach(() => service.close());
 
-const register = (body: unknown, actor: string | null = official) => {
+const register = (body: unknown, headers: Headers | null = as.clerk) => {
   const call = request(service.app).post('/v1/subjects');
-  return (actor ? call.set('X-Actor-Id', actor) : call).send(body as object);
+  return (headers ? call.set(headers) : call).send(body as object);
 };
 
 /** Asserts the request wrote nothing: the log ends where it ended before. */
@@ -93,22 +95,24 @@ describe('POST /v1/subjects', () => {
   it('does not overwrite the directory of an existing subject on a refused registration', async () => {
     const first = await register({ kind: 'organization', id: 'org-2', displayName: 'First Co.' });
     await register({ kind: 'organization', id: 'org-2', displayName: 'Impostor Co.' });
-    const read = await request(service.app).get(`/v1/subjects/org-2?minPosition=${first.body.position}`);
+    const read = await request(service.app)
+      .get(`/v1/subjects/org-2?minPosition=${first.body.position}`)
+      .set(as.auditor);
     expect(read.body.displayName).toBe('First Co.');
   });
 
-  it('answers 401 when no acting official is named', async () => {
+  it('answers 401 without credentials', async () => {
     const before = await service.store.headPosition();
     const response = await register({ kind: 'organization' }, null);
     expect(response.status).toBe(401);
-    expect(response.body.type).toBe('/problems/actor-required');
+    expect(response.body.type).toBe('/problems/unauthenticated');
     await expectNothingWritten(before);
   });
 
   it('answers 415 for a body that is not JSON', async () => {
     const response = await request(service.app)
       .post('/v1/subjects')
-      .set('X-Actor-Id', official)
+      .set(as.clerk)
       .set('Content-Type', 'text/plain')
       .send('kind=person');
     expect(response.status).toBe(415);
@@ -118,7 +122,7 @@ describe('POST /v1/subjects', () => {
   it('answers 400 for malformed JSON', async () => {
     const response = await request(service.app)
       .post('/v1/subjects')
-      .set('X-Actor-Id', official)
+      .set(as.clerk)
       .set('Content-Type', 'application/json')
       .send('{"kind": ');
     expect(response.status).toBe(400);
@@ -137,7 +141,9 @@ describe('POST /v1/subjects', () => {
 describe('GET /v1/subjects/{id}', () => {
   it('answers the subject with its directory record', async () => {
     const created = await register({ kind: 'person', id: 'p-9', birthDate: '1990-05-01', displayName: 'Sun Li' });
-    const response = await request(service.app).get(`/v1/subjects/p-9?minPosition=${created.body.position}`);
+    const response = await request(service.app)
+      .get(`/v1/subjects/p-9?minPosition=${created.body.position}`)
+      .set(as.auditor);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       id: 'p-9',
@@ -151,7 +157,7 @@ describe('GET /v1/subjects/{id}', () => {
   });
 
   it('answers 404 problem details for an unknown subject', async () => {
-    const response = await request(service.app).get('/v1/subjects/nobody');
+    const response = await request(service.app).get('/v1/subjects/nobody').set(as.auditor);
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({
       type: '/problems/subject-not-found',
@@ -161,7 +167,7 @@ describe('GET /v1/subjects/{id}', () => {
   });
 
   it('refuses an unknown query parameter', async () => {
-    const response = await request(service.app).get('/v1/subjects/p-1?fields=all');
+    const response = await request(service.app).get('/v1/subjects/p-1?fields=all').set(as.auditor);
     expect(response.status).toBe(400);
     expect(response.body.detail).toContain('fields');
   });

@@ -3,7 +3,7 @@ import { loadScheme, defaultSchemePath } from '../../src/ledger/schemeLoader';
 import { createSchemeBook } from '../../src/ledger/schemeBook';
 import type { RecordEntry } from '../../src/ledger/subject';
 import { given } from '../support/deciderSpec';
-import { evidenceOf } from '../support/ledgerService';
+import { authorityFor, evidenceOf } from '../support/ledgerService';
 
 const scheme = loadScheme(defaultSchemePath());
 const context = { now: new Date('2026-11-26T10:00:00Z'), schemes: createSchemeBook([scheme]) };
@@ -21,6 +21,7 @@ const recordEntry = (overrides: Partial<RecordEntry> = {}): RecordEntry => ({
   occurredAt: '2026-10-01T08:00:00Z',
   evidence: [evidenceOf('trafficTicket')],
   recordedBy: 'officer',
+  authority: authorityFor(overrides.ruleCode ?? 'TRF-TICKET'),
   ...overrides,
 });
 
@@ -36,6 +37,7 @@ const ticketPosted: EntryPosted = {
   evidence: [evidenceOf('trafficTicket')],
   schemeVersion: 'rongcheng-2021.1',
   recordedBy: 'officer',
+  authority: 'traffic-police',
 };
 
 describe('registering a subject', () => {
@@ -114,6 +116,7 @@ describe('recording an entry', () => {
           data: {
             ...ticketPosted,
             ruleCode: 'TRF-DUI',
+            authority: 'court',
             direction: 'gradeCap',
             points: 0,
             gradeCap: 'C',
@@ -133,6 +136,7 @@ describe('recording an entry', () => {
           data: {
             ...ticketPosted,
             ruleCode: 'VOL-PROJECT',
+            authority: 'village-committee',
             direction: 'addition',
             points: 2,
             effectiveUntil: '2029-10-01T08:00:00.000Z',
@@ -158,6 +162,11 @@ describe('recording an entry', () => {
     given([personRegistered], context)
       .when(recordEntry({ ruleCode: 'FAM-SON-IN-ARMY' }))
       .thenRefuses('unknown-rule'));
+
+  it("refuses a rule outside the recorder's authority", () =>
+    given([personRegistered], context)
+      .when(recordEntry({ authority: 'utility' }))
+      .thenRefuses('outside-authority'));
 
   it('refuses evidence of a kind the rule does not allow', () =>
     given([personRegistered], context)
@@ -216,6 +225,7 @@ describe("a rule's cap per period", () => {
       ...ticketPosted,
       entryId,
       ruleCode: 'CHR-DONATION',
+      authority: 'charity-federation',
       direction: 'addition',
       points: 30,
       severity: 'general',

@@ -27,6 +27,7 @@ const posted = (subjectId: string, points: number, occurredAt: string): EntryPos
   evidence: [evidenceOf('trafficTicket')],
   schemeVersion: 'rongcheng-2021.1',
   recordedBy: 'officer',
+  authority: 'traffic-police',
 });
 
 const append = (store: EventStore, subjectId: string, events: { type: string; data: unknown }[]) =>

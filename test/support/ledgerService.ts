@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
-import { defaultSchemePath } from '../../src/ledger/schemeLoader';
+import type { TokenRequest } from '../../src/api/auth/tokens';
+import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
 import { openLedgerService, type LedgerService } from '../../src/service';
 import type { EvidenceRef } from '../../src/events/ledgerEvents';
 
@@ -44,6 +45,32 @@ export const temporaryFolder = (): { path: string; remove: () => void } => {
 
 export const official = 'officer-zhang';
 
+export type Headers = Record<string, string>;
+
+/** Headers carrying a token the test service minted for `request`. */
+export const bearer = async (
+  service: LedgerService,
+  request: Omit<TokenRequest, 'lifetimeSeconds' | 'subject'> & { subject?: string },
+): Promise<Headers> => {
+  if (!service.mintToken) throw new Error('the test service mints its own tokens');
+  const token = await service.mintToken({ subject: official, lifetimeSeconds: 3600, ...request });
+  return { Authorization: `Bearer ${token}` };
+};
+
+/** Signed-in headers for the roles most tests act as. */
+export const signIn = async (service: LedgerService) => ({
+  /** A registry clerk: registers subjects. */
+  clerk: await bearer(service, { subject: 'clerk-liu', roles: ['recorder'], authority: 'civil-affairs' }),
+  auditor: await bearer(service, { subject: 'auditor-chen', roles: ['auditor'] }),
+  recorder: (authority: string, subject = official) => bearer(service, { subject, roles: ['recorder'], authority }),
+});
+
+const scheme = loadScheme(defaultSchemePath());
+
+/** The first authority that may record the rule, or one that may not when the rule is unknown. */
+export const authorityFor = (ruleCode: unknown): string =>
+  scheme.catalogue.find((rule) => rule.code === ruleCode)?.recordingAuthorities[0] ?? 'traffic-police';
+
 export const evidenceOf = (kind: EvidenceRef['kind'], documentNumber = 'DOC-1'): EvidenceRef => ({
   kind,
   issuer: 'Rongcheng issuing authority',
@@ -54,11 +81,15 @@ export const evidenceOf = (kind: EvidenceRef['kind'], documentNumber = 'DOC-1'):
 export const registerPerson = async (service: LedgerService, id: string, birthDate = '1980-01-01') => {
   const response = await request(service.app)
     .post('/v1/subjects')
-    .set('X-Actor-Id', official)
+    .set((await signIn(service)).clerk)
     .send({ kind: 'person', id, birthDate });
   if (response.status !== 201) throw new Error(`registration failed: ${JSON.stringify(response.body)}`);
   return response.body as { id: string; position: string };
 };
 
-export const recordEntry = (service: LedgerService, subjectId: string, body: Record<string, unknown>) =>
-  request(service.app).post(`/v1/subjects/${subjectId}/entries`).set('X-Actor-Id', official).send(body);
+/** Records as a recorder of the first authority the rule accepts. */
+export const recordEntry = async (service: LedgerService, subjectId: string, body: Record<string, unknown>) =>
+  request(service.app)
+    .post(`/v1/subjects/${subjectId}/entries`)
+    .set(await bearer(service, { roles: ['recorder'], authority: authorityFor(body.ruleCode) }))
+    .send(body);

@@ -19,7 +19,8 @@ export class InvalidToken extends Error {
   override readonly name = 'InvalidToken';
 }
 
-const isRole = (value: unknown): value is Role => typeof value === 'string' && (roles as readonly string[]).includes(value);
+const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (roles as readonly string[]).includes(value);
 
 export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings, clock: () => Date) => {
   return async (token: string): Promise<Principal> => {
@@ -68,7 +69,12 @@ export interface TokenRequest {
   lifetimeSeconds: number;
 }
 
-export const mintToken = async (privateKey: KeyLike, settings: TokenSettings, request: TokenRequest, now: Date): Promise<string> => {
+export const mintToken = async (
+  privateKey: KeyLike,
+  settings: TokenSettings,
+  request: TokenRequest,
+  now: Date,
+): Promise<string> => {
   if (request.lifetimeSeconds < 1 || request.lifetimeSeconds > tokenLifetimeSecondsMax) {
     throw new RangeError(`a token lives 1 to ${tokenLifetimeSecondsMax} seconds`);
   }

@@ -9,6 +9,7 @@ import type { ProjectionRunner } from '../../projections/runner';
 import type { ScoreReadModel } from '../../projections/scoreProjection';
 import type { SchemaRegistry } from '../../schemaRegistry';
 import type { IdempotentRoute } from '../idempotency';
+import { authorize, subjectIdParam } from '../auth/authenticate';
 import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import { validateBody, validateQuery } from '../validation';
@@ -55,6 +56,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
 
   router.post(
     '/subjects',
+    authorize('subject:register'),
     validateBody(schemas, 'api/RegisterSubjectRequest.json'),
     idempotent(async (req, context) => {
       const body = req.body as RegisterBody;
@@ -81,43 +83,68 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     }),
   );
 
-  router.get('/subjects/:id', validateQuery(schemas, 'api/ReadQuery.json'), consistentRead, (req, res) => {
-    const subject = registeredSubject(req.params.id as string);
-    const personal = directory.find(subject.subjectId);
-    res.json({
-      id: subject.subjectId,
-      kind: subject.kind,
-      ...(personal?.displayName ? { displayName: personal.displayName } : {}),
-      ...(personal?.birthDate ? { birthDate: personal.birthDate } : {}),
-      ...(subject.adultFrom ? { adultFrom: subject.adultFrom } : {}),
-      registeredAt: subject.registeredAt,
-    });
-  });
+  router.get(
+    '/subjects/:id',
+    authorize('subject:read', subjectIdParam),
+    validateQuery(schemas, 'api/ReadQuery.json'),
+    consistentRead,
+    (req, res) => {
+      const subject = registeredSubject(req.params.id as string);
+      const personal = directory.find(subject.subjectId);
+      res.json({
+        id: subject.subjectId,
+        kind: subject.kind,
+        ...(personal?.displayName ? { displayName: personal.displayName } : {}),
+        ...(personal?.birthDate ? { birthDate: personal.birthDate } : {}),
+        ...(subject.adultFrom ? { adultFrom: subject.adultFrom } : {}),
+        registeredAt: subject.registeredAt,
+      });
+    },
+  );
 
   router.post(
     '/subjects/:id/entries',
+    authorize('entry:record'),
     validateBody(schemas, 'api/RecordEntryRequest.json'),
-    idempotent(async (req, context) => {
+    idempotent(async (req, { idempotencyKey, actorId, principal }) => {
       const body = req.body as EntryBody;
-      const result = await ledger.recordEntry({ subjectId: req.params.id as string, ...body }, context);
+      const authority = principal.authority;
+      if (authority === undefined)
+        throw new Problem('forbidden', 'a recorder acts for an authority; this token names none');
+      const result = await ledger.recordEntry(
+        { subjectId: req.params.id as string, ...body },
+        { idempotencyKey, actorId, authority },
+      );
       return { status: 201, body: { entryId: result.entryId, status: result.status, position: result.position } };
     }),
   );
 
-  router.get('/subjects/:id/score', validateQuery(schemas, 'api/ReadQuery.json'), consistentRead, (req, res) => {
-    const subject = registeredSubject(req.params.id as string);
-    const asOf = clock();
-    const score = scoreAt(schemes.forReading(asOf), subject.baseline, scores.entries(subject.subjectId), asOf);
-    res.json({ subjectId: subject.subjectId, ...score, asOf: asOf.toISOString() });
-  });
+  router.get(
+    '/subjects/:id/score',
+    authorize('score:read', subjectIdParam),
+    validateQuery(schemas, 'api/ReadQuery.json'),
+    consistentRead,
+    (req, res) => {
+      const subject = registeredSubject(req.params.id as string);
+      const asOf = clock();
+      const score = scoreAt(schemes.forReading(asOf), subject.baseline, scores.entries(subject.subjectId), asOf);
+      res.json({ subjectId: subject.subjectId, ...score, asOf: asOf.toISOString() });
+    },
+  );
 
-  router.get('/subjects/:id/history', validateQuery(schemas, 'api/HistoryQuery.json'), consistentRead, (req, res) => {
-    const subject = registeredSubject(req.params.id as string);
-    const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
-    const after = typeof req.query.after === 'string' ? req.query.after : undefined;
-    const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
-    res.json({ subjectId: subject.subjectId, items: page.items, next: page.next });
-  });
+  router.get(
+    '/subjects/:id/history',
+    authorize('history:read', subjectIdParam),
+    validateQuery(schemas, 'api/HistoryQuery.json'),
+    consistentRead,
+    (req, res) => {
+      const subject = registeredSubject(req.params.id as string);
+      const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
+      const after = typeof req.query.after === 'string' ? req.query.after : undefined;
+      const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
+      res.json({ subjectId: subject.subjectId, items: page.items, next: page.next });
+    },
+  );
 
   return router;
 };
