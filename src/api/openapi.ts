@@ -58,17 +58,15 @@ const idempotencyKeyParameter = {
   description: 'A retry with the same key returns the first response and writes nothing.',
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
-const actorParameter = {
-  name: 'X-Actor-Id',
-  in: 'header',
-  required: true,
-  description: 'The acting official, set by the gateway in front of the ledger.',
-  schema: ref('common.json', '/$defs/actorId'),
+
+const authErrors = {
+  '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
+  '403': problem('The role does not allow this'),
 };
 
 const writeErrors = {
+  ...authErrors,
   '400': problem('The body breaks its schema (the problem names the field), or is not JSON'),
-  '401': problem('No X-Actor-Id header'),
   '413': problem('The body is over the size limit'),
   '415': problem('The body is not application/json'),
   '422': problem('A rule of the ledger is broken; nothing was written'),
@@ -78,7 +76,7 @@ const paths = {
   '/v1/subjects': {
     post: {
       summary: 'Register a subject (a person aged 18 or over, or an organisation)',
-      parameters: [actorParameter, idempotencyKeyParameter],
+      parameters: [idempotencyKeyParameter],
       requestBody: { required: true, content: json(ref('api/RegisterSubjectRequest.json')) },
       responses: {
         '201': { description: 'Registered', content: json(ref('api/responses.json', '/$defs/SubjectCreated')) },
@@ -93,7 +91,8 @@ const paths = {
       parameters: [subjectIdParameter, minPositionParameter],
       responses: {
         '200': { description: 'The subject', content: json(ref('api/responses.json', '/$defs/Subject')) },
-        '404': problem('No such subject'),
+        ...authErrors,
+        '404': problem('No such subject (or not one the caller may see)'),
         '503': problem('The read model has not reached minPosition yet'),
       },
     },
@@ -101,7 +100,7 @@ const paths = {
   '/v1/subjects/{id}/entries': {
     post: {
       summary: 'Record a deed or violation against a catalogue rule',
-      parameters: [subjectIdParameter, actorParameter, idempotencyKeyParameter],
+      parameters: [subjectIdParameter, idempotencyKeyParameter],
       requestBody: { required: true, content: json(ref('api/RecordEntryRequest.json')) },
       responses: {
         '201': {
@@ -120,7 +119,8 @@ const paths = {
       parameters: [subjectIdParameter, minPositionParameter],
       responses: {
         '200': { description: 'The score', content: json(ref('api/responses.json', '/$defs/Score')) },
-        '404': problem('No such subject'),
+        ...authErrors,
+        '404': problem('No such subject (or not one the caller may see)'),
         '503': problem('The read model has not reached minPosition yet'),
       },
     },
@@ -148,14 +148,16 @@ const paths = {
       responses: {
         '200': { description: 'A page of history', content: json(ref('api/responses.json', '/$defs/History')) },
         '400': problem('A query parameter is malformed'),
-        '404': problem('No such subject'),
+        ...authErrors,
+        '404': problem('No such subject (or not one the caller may see)'),
         '503': problem('The read model has not reached minPosition yet'),
       },
     },
   },
   '/v1/scheme': {
     get: {
-      summary: 'The scheme version in force, with its catalogue',
+      summary: 'The scheme version in force, with its catalogue (public: no credentials needed)',
+      security: [],
       responses: { '200': { description: 'The scheme', content: json(ref('scheme.schema.json')) } },
     },
   },
@@ -177,7 +179,24 @@ export const buildOpenApiDocument = (schemas: SchemaRegistry, version: string): 
           .join(', '),
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    security: [{ bearerToken: [] }, { apiKey: [] }],
     paths,
-    components: { schemas: components },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT (EdDSA)',
+          description: 'People: a JWT naming roles',
+        },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: 'Machine consumers: eligibility questions only',
+        },
+      },
+    },
   };
 };
