@@ -19,6 +19,7 @@ export interface Config {
   /** Hex, at least 32 bytes: the pepper of API key hashes, kept outside the database. */
   apiKeyPepper?: Buffer;
   rateLimitPerMinute: number;
+  failedAuthenticationsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -74,5 +75,9 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwtAudience: env.LEDGER_JWT_AUDIENCE ?? 'credit-ledger-api',
     ...(env.LEDGER_API_KEY_PEPPER ? { apiKeyPepper: pepperFrom(env.LEDGER_API_KEY_PEPPER) } : {}),
     rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
+    failedAuthenticationsPerMinute: positiveIntegerFrom(
+      'LEDGER_FAILED_AUTH_PER_MINUTE',
+      env.LEDGER_FAILED_AUTH_PER_MINUTE ?? '20',
+    ),
   });
 };

@@ -20,6 +20,8 @@ import { createSubjectDirectory, type SubjectDirectory } from './ledger/subjectD
 import { createHistoryProjection } from './projections/historyProjection';
 import { createProjectionRunner, type ProjectionRunner } from './projections/runner';
 import { createScoreProjection } from './projections/scoreProjection';
+import { createAccessLogProjection } from './projections/accessLogProjection';
+import { createAccessRecorder } from './api/accessRecorder';
 import { schemaRegistry } from './schemaRegistry';
 
 /**
@@ -44,7 +46,12 @@ export interface LedgerServiceOptions {
   jwtAudience?: string;
   apiKeyPepper?: Buffer;
   rateLimitPerMinute?: number;
+  failedAuthenticationsPerMinute?: number;
 }
+
+/** Reads of others' records are written in batches of at most this many, or after this long. */
+const accessRecordsPerBatch = 100;
+const accessFlushIntervalMs = 1_000;
 
 /** Minting is possible only with the ledger's own key, not when an identity provider signs the tokens. */
 export type TokenMinter = (request: TokenRequest) => Promise<string>;
@@ -111,16 +118,24 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const schemes = await publishScheme(store, scheme, clock(), systemActor);
   const scores = createScoreProjection(db);
   const history = createHistoryProjection(db);
+  const accessLog = createAccessLogProjection(db);
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history],
+    projections: [scores, history, accessLog],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   runner.start();
   const ledger = createLedger({ store, schemes, clock });
   const directory = createSubjectDirectory(db);
   const authentication = openAuthentication(options, db, clock);
+  const recorder = createAccessRecorder({
+    store,
+    clock,
+    batchSizeMax: accessRecordsPerBatch,
+    flushIntervalMs: accessFlushIntervalMs,
+    onFailure: (error) => logger.error({ err: error }, 'access records not yet written; retrying'),
+  });
   const app = createApp({
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
@@ -131,6 +146,12 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     schemes,
     schemas,
     idempotencyRecords: createIdempotencyRecords(db),
+    accessLog,
+    recorder,
+    rateLimits: {
+      perPrincipalPerMinute: options.rateLimitPerMinute ?? 600,
+      failedAuthenticationsPerMinute: options.failedAuthenticationsPerMinute ?? 20,
+    },
     clock,
     version: scheme.version,
     onUnexpectedError: (error: unknown, req: Request) => logger.error({ err: error, path: req.path }, 'request failed'),
@@ -145,7 +166,9 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     directory,
     apiKeys: authentication.apiKeys,
     ...(authentication.mintToken ? { mintToken: authentication.mintToken } : {}),
+    /** Writes every pending access record, then stops the projections and closes the store. */
     async close() {
+      await recorder.close();
       await runner.stop();
       await store.close();
       db.close();

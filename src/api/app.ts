@@ -7,7 +7,12 @@ import type { HistoryReadModel } from '../projections/historyProjection';
 import type { ProjectionRunner } from '../projections/runner';
 import type { ScoreReadModel } from '../projections/scoreProjection';
 import type { SchemaRegistry } from '../schemaRegistry';
+import type { AccessLogReadModel } from '../projections/accessLogProjection';
+import type { AccessRecorder } from './accessRecorder';
+import { authorize } from './auth/authenticate';
+import { limitBodyDepth, rateLimitFailedAuthentication, rateLimitPerPrincipal } from './hardening';
 import { createIdempotentRoute } from './idempotency';
+import { accessLogRoutes } from './routes/accessLog';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { buildOpenApiDocument } from './openapi';
 import { Problem, problemHandler, problemTypes, problemTypeUri } from './problems';
@@ -17,11 +22,17 @@ import { subjectRoutes } from './routes/subjects';
 /**
  * The express app, built from its dependencies and never listening itself: tests build it in process,
  * the `serve` command opens the port. The request's path through it, in order: security headers,
- * JSON body (size-limited), the public scheme, authentication, the /v1 routes (each authorizing, then
- * validating its input), then problem details for errors.
+ * JSON body (size- and depth-limited), the public scheme, the limit on failed authentications,
+ * authentication, the limit per caller, the /v1 routes (each authorizing, recording reads of others'
+ * records, then validating its input), then problem details for errors.
  */
 
 export const bodySizeLimit = '16kb';
+
+export interface RateLimits {
+  perPrincipalPerMinute: number;
+  failedAuthenticationsPerMinute: number;
+}
 
 export interface AppDependencies {
   /** Establishes the principal of every /v1 request but the public scheme. */
@@ -34,6 +45,9 @@ export interface AppDependencies {
   schemes: SchemeBook;
   schemas: SchemaRegistry;
   idempotencyRecords: IdempotencyRecords;
+  accessLog: AccessLogReadModel;
+  recorder: AccessRecorder;
+  rateLimits: RateLimits;
   clock: () => Date;
   version: string;
   onUnexpectedError: (error: unknown, req: Request) => void;
@@ -45,12 +59,16 @@ export const createApp = (deps: AppDependencies): Express => {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(express.json({ limit: bodySizeLimit, strict: true, type: 'application/json' }));
+  app.use(limitBodyDepth());
 
   const idempotent = createIdempotentRoute(deps.idempotencyRecords, deps.clock);
   const v1 = express.Router();
   v1.use(schemeRoutes(deps.schemes, deps.clock));
+  v1.use(rateLimitFailedAuthentication({ limitPerMinute: deps.rateLimits.failedAuthenticationsPerMinute }));
   v1.use(deps.authenticate);
+  v1.use(rateLimitPerPrincipal({ limitPerMinute: deps.rateLimits.perPrincipalPerMinute }));
   v1.use(subjectRoutes({ ...deps, idempotent }));
+  v1.use(accessLogRoutes({ ...deps, authorize }));
   app.use('/v1', v1);
 
   const openApiDocument = buildOpenApiDocument(deps.schemas, deps.version);

@@ -1,4 +1,5 @@
 import type { Grade, RuleDirection, Scheme, Severity, EvidenceKind } from '../ledger/scheme';
+import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
 import type { NewEvent, RecordedEvent } from './eventStore';
 
 /**
@@ -54,10 +55,94 @@ export interface SchemeVersionPublished {
   contentSha256: string;
 }
 
+/** Why someone other than the subject read their record; derived from the viewer's role (see accessPurpose.ts). */
+export type AccessPurpose =
+  | 'recording'
+  | 'approval'
+  | 'objectionReview'
+  | 'audit'
+  | 'eligibility'
+  | 'operations'
+  | 'unstated';
+
+/** One read of a subject's data by someone else: who, in which roles, why, what, whose, and when. */
+export interface AccessRecord {
+  subjectId: string;
+  viewerId: string;
+  viewerRoles: string[];
+  purpose: AccessPurpose;
+  /** What was read: 'score', 'history', 'subject', 'listings', 'eligibility', 'accessLog'... */
+  what: string;
+  at: string;
+}
+
+/** A batch of reads, written by the access recorder to the access-log stream. */
+export interface RecordsAccessed {
+  records: AccessRecord[];
+}
+
+/**
+ * A subject enters the blacklist of judgment defaulters or the red list, on a legal act (DESIGN.md §1 rule 5).
+ * `ground` is one of the six SPC grounds on the blacklist, a criterion code of the scheme on the red list.
+ */
+export interface ListingAdded {
+  listingId: string;
+  list: ListName;
+  subjectId: string;
+  ground: string;
+  legalAct: EvidenceRef;
+  /** Blacklist: at least one. Red list: none. */
+  restrictions: Restriction[];
+  /** A listed organisation's legal representative, principal, directly responsible persons and actual controller: the restrictions bind them. */
+  responsiblePersons: string[];
+  listedAt: string;
+  /** listedAt plus the scheme's period for the list; an extension moves it. */
+  until: string;
+  recordedBy: string;
+  authority: string;
+  schemeVersion: string;
+}
+
+/** A court extends an active blacklist listing, on a new legal act. */
+export interface ListingExtended {
+  listingId: string;
+  months: number;
+  legalAct: EvidenceRef;
+  /** The listing's new end: the previous one plus `months`. */
+  until: string;
+  recordedBy: string;
+}
+
+/** What ends a listing happened; the removal is due `dueBy` (the scheme's working days after the trigger). */
+export interface ListingRemovalRequested {
+  listingId: string;
+  reason: RemovalReason;
+  triggeredAt: string;
+  evidence: EvidenceRef[];
+  dueBy: string;
+  requestedBy: string;
+}
+
+/** The listing ends; `late` records whether it ended after its removal was due. */
+export interface ListingRemoved {
+  listingId: string;
+  reason: RemovedReason;
+  triggeredAt: string;
+  dueBy: string;
+  removedAt: string;
+  late: boolean;
+  recordedBy: string;
+}
+
 export type LedgerEventMap = {
   SubjectRegistered: SubjectRegistered;
   EntryPosted: EntryPosted;
   SchemeVersionPublished: SchemeVersionPublished;
+  RecordsAccessed: RecordsAccessed;
+  ListingAdded: ListingAdded;
+  ListingExtended: ListingExtended;
+  ListingRemovalRequested: ListingRemovalRequested;
+  ListingRemoved: ListingRemoved;
 };
 
 export type LedgerEventType = keyof LedgerEventMap;
@@ -65,6 +150,11 @@ export const ledgerEventTypes = [
   'SubjectRegistered',
   'EntryPosted',
   'SchemeVersionPublished',
+  'RecordsAccessed',
+  'ListingAdded',
+  'ListingExtended',
+  'ListingRemovalRequested',
+  'ListingRemoved',
 ] as const satisfies readonly LedgerEventType[];
 
 /** A domain event before it gets an id and metadata: what deciders return. */
@@ -79,3 +169,7 @@ export const isLedgerEvent = (event: RecordedEvent): event is RecordedLedgerEven
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
 export const schemeStream = (schemeId: string): string => `scheme-${schemeId}`;
 export const subjectStreamPrefix = 'subject-';
+/** One stream per listing: its addition, extensions, removal request and removal. */
+export const listingStream = (listingId: string): string => `listing-${listingId}`;
+/** Every access record, in batches: one stream, appended with expected revision 'any' (see accessRecorder.ts). */
+export const accessLogStream = 'access-log';

@@ -47,3 +47,12 @@ export class LedgerForbidden extends Error {
     super(message);
   }
 }
+
+/** The listing is not in the ledger (404). */
+export class ListingNotFound extends Error {
+  override readonly name = 'ListingNotFound';
+  readonly code = 'listing-not-found';
+  constructor(readonly listingId: string) {
+    super(`no listing ${listingId}`);
+  }
+}

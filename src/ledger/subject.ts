@@ -31,10 +31,9 @@ export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectS
       };
     case 'EntryPosted':
       return { ...state, entries: [...state.entries, event.data] };
-    case 'SchemeVersionPublished':
-      return state;
     default:
-      return assertNever(event);
+      // Other streams' events (schemes, listings, access records) never appear on a subject's stream.
+      return state;
   }
 };
 

@@ -35,6 +35,8 @@ export const openTestService = (options: { dbPath?: string; clock?: () => Date }
     onProjectionFailure: (error) => {
       throw error;
     },
+    // Tests send many refused credentials from one address; the limiter has tests of its own.
+    failedAuthenticationsPerMinute: 1_000,
   });
 
 /** A temporary folder for a database file, removed by the returned function. */

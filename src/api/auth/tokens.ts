@@ -15,6 +15,9 @@ export interface TokenSettings {
   audience: string;
 }
 
+/** The same as schemas/common.json#/$defs/actorId: every event names its actor this way. */
+const actorIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
+
 export class InvalidToken extends Error {
   override readonly name = 'InvalidToken';
 }
@@ -32,6 +35,8 @@ export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings,
         requiredClaims: ['exp', 'sub'],
         currentDate: clock(),
       });
+      if (!actorIdPattern.test(payload.sub as string))
+        throw new InvalidToken(`the token's subject must match ${actorIdPattern.source}`);
       const claimedRoles = payload.roles;
       if (!Array.isArray(claimedRoles) || claimedRoles.length === 0 || !claimedRoles.every(isRole)) {
         throw new InvalidToken('the token names no known role');

@@ -9,7 +9,9 @@ import type { ProjectionRunner } from '../../projections/runner';
 import type { ScoreReadModel } from '../../projections/scoreProjection';
 import type { SchemaRegistry } from '../../schemaRegistry';
 import type { IdempotentRoute } from '../idempotency';
+import type { AccessRecorder } from '../accessRecorder';
 import { authorize, subjectIdParam } from '../auth/authenticate';
+import { recordReads, subjectOfPath } from '../recordReads';
 import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import { validateBody, validateQuery } from '../validation';
@@ -24,6 +26,7 @@ export interface SubjectRoutesOptions {
   schemas: SchemaRegistry;
   clock: () => Date;
   idempotent: IdempotentRoute;
+  recorder: AccessRecorder;
 }
 
 export const historyPageSizeDefault = 50;
@@ -44,7 +47,7 @@ interface EntryBody {
 }
 
 export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
-  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent } = options;
+  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder } = options;
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
 
@@ -86,6 +89,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
   router.get(
     '/subjects/:id',
     authorize('subject:read', subjectIdParam),
+    recordReads(recorder, 'subject', subjectOfPath),
     validateQuery(schemas, 'api/ReadQuery.json'),
     consistentRead,
     (req, res) => {
@@ -122,6 +126,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
   router.get(
     '/subjects/:id/score',
     authorize('score:read', subjectIdParam),
+    recordReads(recorder, 'score', subjectOfPath),
     validateQuery(schemas, 'api/ReadQuery.json'),
     consistentRead,
     (req, res) => {
@@ -135,6 +140,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
   router.get(
     '/subjects/:id/history',
     authorize('history:read', subjectIdParam),
+    recordReads(recorder, 'history', subjectOfPath),
     validateQuery(schemas, 'api/HistoryQuery.json'),
     consistentRead,
     (req, res) => {

@@ -1,0 +1,155 @@
+import { formatDate, parseDate } from './calendar';
+
+/**
+ * Working days, for deadlines such as "the court removes the entry within 3 working days" (SPC provisions on
+ * the list of dishonest judgment defaulters, art. 10). The calendar is configuration (calendars/<id>.json,
+ * read by calendarLoader): the weekly days off, the public holidays, and the make-up working days that China
+ * moves onto weekends around its holidays, for the years the calendar covers.
+ *
+ * Conventions, which every deadline in the ledger follows:
+ * - A day is a local day at the calendar's fixed UTC offset (+08:00 for China, which has kept no daylight
+ *   saving since 1991, so a fixed offset is exact). Instants are stored and compared in UTC; only the
+ *   question "which day is it?" is asked locally.
+ * - The day of the trigger never counts, as for periods under the Civil Procedure Law (art. 85). A deadline
+ *   of "n working days after a trigger on day D" is the end (24:00 local) of the n-th working day after D:
+ *   a trigger at 18:00 on a Friday, n = 3, falls due at 24:00 on Wednesday (16:00Z). A trigger on a day off
+ *   therefore counts from the next working day, which is the first of the n.
+ * - Outside the years it covers, the calendar answers nothing and throws CalendarNotCovering. Weekends alone
+ *   would be wrong by the holidays and make-up days of that year, in either direction, and a removal's
+ *   `late` is recorded for ever in an immutable event: better a refusal the operator sees (and fixes by
+ *   adding the year from the State Council notice, published each autumn) than a wrong fact.
+ */
+
+export const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+export interface CalendarDay {
+  /** ISO date, local to the calendar. */
+  date: string;
+  name: string;
+}
+
+/** A calendar file, as schemas/calendar.schema.json fixes its shape. */
+export interface CalendarDocument {
+  id: string;
+  title: string;
+  /** A fixed offset such as `+08:00`: the jurisdiction must not observe daylight saving. */
+  utcOffset: string;
+  weekendDays: Weekday[];
+  /** The calendar years whose holidays and make-up days are listed, inclusive. */
+  years: { from: number; to: number };
+  holidays: CalendarDay[];
+  makeUpWorkingDays: CalendarDay[];
+  /** Where the dates come from, and how they must be checked. */
+  source: string;
+}
+
+/** A calendar ready for the arithmetic below: days as sets, the offset in milliseconds. */
+export interface WorkingDayCalendar {
+  id: string;
+  years: { from: number; to: number };
+  offsetMs: number;
+  /** Days off each week, as Date#getUTCDay numbers (0 = Sunday). */
+  weekendDays: ReadonlySet<number>;
+  holidays: ReadonlySet<string>;
+  makeUpWorkingDays: ReadonlySet<string>;
+}
+
+/** The calendar was asked about a day in a year it does not list. */
+export class CalendarNotCovering extends Error {
+  override readonly name = 'CalendarNotCovering';
+  readonly code = 'calendar-not-covering';
+  constructor(
+    readonly calendarId: string,
+    readonly date: string,
+    years: { from: number; to: number },
+  ) {
+    super(
+      `the working-day calendar ${calendarId} covers ${years.from} to ${years.to}, not ${date}: ` +
+        `add that year from the State Council notice on public holidays`,
+    );
+  }
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const minuteMs = 60 * 1000;
+
+export const offsetMsOf = (utcOffset: string): number => {
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(utcOffset);
+  if (!match) throw new Error(`not a UTC offset: ${utcOffset}`);
+  const [, sign, hours, minutes] = match;
+  return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * minuteMs;
+};
+
+export const compileCalendar = (document: CalendarDocument): WorkingDayCalendar => ({
+  id: document.id,
+  years: { ...document.years },
+  offsetMs: offsetMsOf(document.utcOffset),
+  weekendDays: new Set(document.weekendDays.map((day) => weekdays.indexOf(day))),
+  holidays: new Set(document.holidays.map((day) => day.date)),
+  makeUpWorkingDays: new Set(document.makeUpWorkingDays.map((day) => day.date)),
+});
+
+/** The local day an instant falls on. */
+export const localDayOf = (calendar: WorkingDayCalendar, instant: Date): string =>
+  formatDate(new Date(instant.getTime() + calendar.offsetMs));
+
+const nextDay = (date: string): string => formatDate(new Date(parseDate(date).getTime() + dayMs));
+
+/** 24:00 local at the end of `date`, as a UTC instant. */
+export const endOfLocalDay = (calendar: WorkingDayCalendar, date: string): Date =>
+  new Date(parseDate(nextDay(date)).getTime() - calendar.offsetMs);
+
+/** Whether `date` (ISO, local) is a working day: a make-up day always is; a holiday or a weekly day off is not. */
+export const isWorkingDay = (calendar: WorkingDayCalendar, date: string): boolean => {
+  const year = Number(date.slice(0, 4));
+  if (year < calendar.years.from || year > calendar.years.to) {
+    throw new CalendarNotCovering(calendar.id, date, calendar.years);
+  }
+  if (calendar.makeUpWorkingDays.has(date)) return true;
+  if (calendar.holidays.has(date)) return false;
+  return !calendar.weekendDays.has(parseDate(date).getUTCDay());
+};
+
+const checkCount = (workingDays: number): void => {
+  if (!Number.isSafeInteger(workingDays) || workingDays < 1) {
+    throw new RangeError(`a deadline is at least 1 working day away, not ${workingDays}`);
+  }
+};
+
+/**
+ * The deadline `workingDays` working days after `instant`: the end (24:00 local) of the n-th working day
+ * after the instant's local day. Throws CalendarNotCovering when a day it must look at lies outside the
+ * calendar's years, which also bounds the walk.
+ */
+export const addWorkingDays = (calendar: WorkingDayCalendar, instant: Date, workingDays: number): Date => {
+  checkCount(workingDays);
+  let day = localDayOf(calendar, instant);
+  let counted = 0;
+  while (counted < workingDays) {
+    day = nextDay(day);
+    if (isWorkingDay(calendar, day)) counted += 1;
+  }
+  return endOfLocalDay(calendar, day);
+};
+
+/**
+ * Whether `at` is at or past addWorkingDays(calendar, instant, workingDays), looking only at the days
+ * before `at`'s local day. So a clock inside the calendar's years can always answer, even when the deadline
+ * itself would fall in a year the calendar does not list yet (it has then not passed).
+ */
+export const hasDeadlinePassed = (
+  calendar: WorkingDayCalendar,
+  instant: Date,
+  workingDays: number,
+  at: Date,
+): boolean => {
+  checkCount(workingDays);
+  const today = localDayOf(calendar, at);
+  let counted = 0;
+  for (let day = nextDay(localDayOf(calendar, instant)); day < today; day = nextDay(day)) {
+    if (isWorkingDay(calendar, day)) counted += 1;
+    if (counted === workingDays) return true;
+  }
+  return false;
+};

@@ -1,0 +1,104 @@
+import request from 'supertest';
+import {
+  bodyDepthMax,
+  limitBodyDepth,
+  rateLimitFailedAuthentication,
+  rateLimitPerPrincipal,
+} from '../../src/api/hardening';
+import { approver, as, auditor, authenticateFromTestHeader, testApp } from '../support/testPrincipals';
+
+/** A JSON array nested `depth` deep, as text, so that building it never recurses. */
+const nestedArrays = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+describe('the body depth limit', () => {
+  const app = testApp(
+    (app) => {
+      app.use(limitBodyDepth());
+      app.post('/v1/echo', (_req, res) => {
+        res.status(204).end();
+      });
+    },
+    { bodyLimit: '1mb' },
+  );
+  const post = (body: string) => request(app).post('/v1/echo').set('Content-Type', 'application/json').send(body);
+
+  it('accepts a body nested as deep as the bound', async () => {
+    expect((await post(nestedArrays(bodyDepthMax))).status).toBe(204);
+  });
+
+  it('refuses a body nested deeper than the bound with 400 body-too-deep', async () => {
+    const response = await post(JSON.stringify({ a: JSON.parse(nestedArrays(bodyDepthMax)) }));
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: '/problems/body-too-deep', depthMax: bodyDepthMax });
+  });
+
+  it('refuses a body nested a hundred thousand deep without exhausting the stack', async () => {
+    const response = await post(nestedArrays(100_000));
+    expect(response.status).toBe(400);
+    expect(response.body.type).toBe('/problems/body-too-deep');
+  });
+});
+
+describe('the rate limit per principal', () => {
+  const limitedApp = () =>
+    testApp((app) => {
+      app.use(authenticateFromTestHeader);
+      app.use(rateLimitPerPrincipal({ limitPerMinute: 2 }));
+      app.get('/v1/ping', (_req, res) => {
+        res.json({ ok: true });
+      });
+    });
+
+  it('answers 429 with Retry-After, the RateLimit headers and a problem once a principal is over it', async () => {
+    const app = limitedApp();
+    await request(app).get('/v1/ping').set(as(auditor));
+    await request(app).get('/v1/ping').set(as(auditor));
+    const refused = await request(app).get('/v1/ping').set(as(auditor));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers.ratelimit).toMatch(/r=0/);
+    expect(refused.headers['ratelimit-policy']).toMatch(/q=2; w=60/);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ type: '/problems/rate-limited', status: 429 });
+  });
+
+  it('counts each principal on its own', async () => {
+    const app = limitedApp();
+    await request(app).get('/v1/ping').set(as(auditor));
+    await request(app).get('/v1/ping').set(as(auditor));
+    expect((await request(app).get('/v1/ping').set(as(approver))).status).toBe(200);
+  });
+
+  it('refuses a limit that is not a whole number of requests', () => {
+    expect(() => rateLimitPerPrincipal({ limitPerMinute: 0.5 })).toThrow(RangeError);
+  });
+});
+
+describe('the failed authentication limit', () => {
+  const limitedApp = () =>
+    testApp((app) => {
+      app.use(rateLimitFailedAuthentication({ limitPerMinute: 2 }));
+      app.use(authenticateFromTestHeader);
+      app.get('/v1/ping', (_req, res) => {
+        res.json({ ok: true });
+      });
+    });
+
+  it('refuses an address with 429 once it failed too often, even with valid credentials', async () => {
+    const app = limitedApp();
+    expect((await request(app).get('/v1/ping')).status).toBe(401);
+    expect((await request(app).get('/v1/ping')).status).toBe(401);
+    const refused = await request(app).get('/v1/ping').set(as(auditor));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.body.type).toBe('/problems/rate-limited');
+  });
+
+  it('does not count successful authentications', async () => {
+    const app = limitedApp();
+    for (let count = 0; count < 5; count += 1) await request(app).get('/v1/ping').set(as(auditor));
+    expect((await request(app).get('/v1/ping')).status).toBe(401);
+    expect((await request(app).get('/v1/ping').set(as(auditor))).status).toBe(200);
+  });
+});
