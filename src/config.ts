@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { defaultCalendarPath } from './ledger/calendarLoader';
 import { defaultSchemePath } from './ledger/schemeLoader';
 
 /**
@@ -9,6 +10,7 @@ export interface Config {
   port: number;
   dbPath: string;
   schemePath: string;
+  calendarPath: string;
   esdbConnectionString?: string;
   demoData: boolean;
   logLevel: string;
@@ -67,6 +69,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     port: portFrom(env.PORT ?? '3000'),
     dbPath: env.LEDGER_DB === ':memory:' ? ':memory:' : absolute(env.LEDGER_DB ?? 'data/ledger.db'),
     schemePath: env.LEDGER_SCHEME ? absolute(env.LEDGER_SCHEME) : defaultSchemePath(),
+    calendarPath: env.LEDGER_CALENDAR ? absolute(env.LEDGER_CALENDAR) : defaultCalendarPath(),
     ...(esdb ? { esdbConnectionString: esdb } : {}),
     demoData: flagFrom('LEDGER_DEMO', env.LEDGER_DEMO ?? '1'),
     logLevel,

@@ -22,6 +22,11 @@ import { createProjectionRunner, type ProjectionRunner } from './projections/run
 import { createScoreProjection } from './projections/scoreProjection';
 import { createAccessLogProjection } from './projections/accessLogProjection';
 import { createAccessRecorder } from './api/accessRecorder';
+import { Registry } from 'prom-client';
+import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
+import { createListings } from './ledger/listings';
+import { createListingsProjection } from './projections/listingsProjection';
+import { registerListingMetrics } from './projections/listingMetrics';
 import { schemaRegistry } from './schemaRegistry';
 
 /**
@@ -34,6 +39,8 @@ export const systemActor = 'system';
 export interface LedgerServiceOptions {
   dbPath: string;
   schemePath: string;
+  /** The working-day calendar (weekends, holidays, make-up working days); defaults to calendars/china.json. */
+  calendarPath?: string;
   /** Events go to EventStoreDB when set; the SQLite file still holds the read models. */
   esdbConnectionString?: string;
   clock?: () => Date;
@@ -112,6 +119,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const clock = options.clock ?? (() => new Date());
   const { logger } = options;
   const scheme = loadScheme(options.schemePath);
+  const calendar = loadCalendar(options.calendarPath ?? defaultCalendarPath());
   const db = openLedgerDatabase(options.dbPath);
   const schemas = schemaRegistry();
   const store = withEventValidation(await openEventStore(options, db, clock), schemas);
@@ -119,10 +127,11 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const scores = createScoreProjection(db);
   const history = createHistoryProjection(db);
   const accessLog = createAccessLogProjection(db);
+  const listingsView = createListingsProjection(db, { schemes, calendar });
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history, accessLog],
+    projections: [scores, history, accessLog, listingsView],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   runner.start();
@@ -136,7 +145,12 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     flushIntervalMs: accessFlushIntervalMs,
     onFailure: (error) => logger.error({ err: error }, 'access records not yet written; retrying'),
   });
+  const metrics = new Registry();
+  registerListingMetrics(metrics, listingsView, clock);
   const app = createApp({
+    listings: createListings({ store, schemes, calendar, clock }),
+    listingsView,
+    metrics,
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
     scores,

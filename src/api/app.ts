@@ -12,7 +12,12 @@ import type { AccessRecorder } from './accessRecorder';
 import { authorize } from './auth/authenticate';
 import { limitBodyDepth, rateLimitFailedAuthentication, rateLimitPerPrincipal } from './hardening';
 import { createIdempotentRoute } from './idempotency';
+import type { Registry } from 'prom-client';
+import type { Listings } from '../ledger/listings';
+import type { ListingsReadModel } from '../projections/listingsProjection';
 import { accessLogRoutes } from './routes/accessLog';
+import { eligibilityRoutes } from './routes/eligibility';
+import { listingRoutes } from './routes/listings';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { buildOpenApiDocument } from './openapi';
 import { Problem, problemHandler, problemTypes, problemTypeUri } from './problems';
@@ -48,6 +53,9 @@ export interface AppDependencies {
   accessLog: AccessLogReadModel;
   recorder: AccessRecorder;
   rateLimits: RateLimits;
+  listings: Listings;
+  listingsView: ListingsReadModel;
+  metrics: Registry;
   clock: () => Date;
   version: string;
   onUnexpectedError: (error: unknown, req: Request) => void;
@@ -69,6 +77,11 @@ export const createApp = (deps: AppDependencies): Express => {
   v1.use(rateLimitPerPrincipal({ limitPerMinute: deps.rateLimits.perPrincipalPerMinute }));
   v1.use(subjectRoutes({ ...deps, idempotent }));
   v1.use(accessLogRoutes({ ...deps, authorize }));
+  v1.use(listingRoutes({ ...deps, authorize, idempotent }));
+  v1.use(eligibilityRoutes(deps));
+  v1.get('/metrics', authorize('metrics:read'), async (_req, res) => {
+    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
+  });
   app.use('/v1', v1);
 
   const openApiDocument = buildOpenApiDocument(deps.schemas, deps.version);

@@ -1,5 +1,12 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from '../ledger/errors';
+import {
+  LedgerConflict,
+  LedgerForbidden,
+  LedgerRuleViolation,
+  ListingNotFound,
+  SubjectNotFound,
+} from '../ledger/errors';
+import { CalendarNotCovering } from '../ledger/workingDays';
 
 /**
  * Errors over HTTP are RFC 9457 problem details with a stable `type` per error: `/problems/<code>`.
@@ -17,7 +24,9 @@ export const problemTypes = {
   'body-too-deep': { status: 400, title: 'The request body is nested deeper than allowed' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this' },
-  'outside-authority': { status: 403, title: "The rule is not one your authority may record" },
+  'outside-purpose': { status: 403, title: 'The API key is not bound to this question' },
+  'unknown-perk': { status: 422, title: 'The scheme grants no such perk' },
+  'outside-authority': { status: 403, title: 'Your authority may not record this' },
   'not-found': { status: 404, title: 'No such resource' },
   'subject-not-found': { status: 404, title: 'No such subject' },
   'listing-not-found': { status: 404, title: 'No such listing' },
@@ -46,7 +55,10 @@ export const problemTypes = {
   'legal-act-kind-not-allowed': { status: 422, title: 'The list does not rest on a legal act of this kind' },
   'restrictions-required': { status: 422, title: 'A blacklist listing names at least one restriction' },
   'restriction-not-allowed': { status: 422, title: 'A red-list entry restricts nothing' },
-  'responsible-persons-required': { status: 422, title: "A blacklisted organisation's responsible persons must be named" },
+  'responsible-persons-required': {
+    status: 422,
+    title: "A blacklisted organisation's responsible persons must be named",
+  },
   'responsible-persons-not-allowed': { status: 422, title: 'Only a blacklisted organisation has responsible persons' },
   'responsible-person-not-a-person': { status: 422, title: 'A responsible person must be a registered person' },
   'listing-not-extendable': { status: 422, title: 'Only a blacklist listing is extended' },
@@ -63,7 +75,10 @@ export const problemTypes = {
   'rate-limited': { status: 429, title: 'Too many requests; retry after the time given' },
   'access-log-unavailable': { status: 503, title: 'Reads are paused until the access log can record them' },
   'projection-behind': { status: 503, title: 'The read model has not caught up to the requested position yet' },
-  'calendar-not-covering': { status: 503, title: 'The working-day calendar does not cover the deadline; the operator must add the year' },
+  'calendar-not-covering': {
+    status: 503,
+    title: 'The working-day calendar does not cover the deadline; the operator must add the year',
+  },
   'internal-error': { status: 500, title: 'The ledger failed to answer' },
 } as const satisfies Record<string, ProblemType>;
 
@@ -119,8 +134,15 @@ const bodyParserProblem = (error: { type?: string; message?: string }): Problem 
 
 export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
-  if (error instanceof SubjectNotFound)
+  if (error instanceof SubjectNotFound) {
     return new Problem('subject-not-found', error.message, { subjectId: error.subjectId });
+  }
+  if (error instanceof ListingNotFound) {
+    return new Problem('listing-not-found', error.message, { listingId: error.listingId });
+  }
+  if (error instanceof CalendarNotCovering) {
+    return new Problem('calendar-not-covering', error.message, { date: error.date });
+  }
   if (error instanceof LedgerRuleViolation || error instanceof LedgerConflict || error instanceof LedgerForbidden) {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);

@@ -93,7 +93,10 @@ export interface ListingAdded {
   legalAct: EvidenceRef;
   /** Blacklist: at least one. Red list: none. */
   restrictions: Restriction[];
-  /** A listed organisation's legal representative, principal, directly responsible persons and actual controller: the restrictions bind them. */
+  /**
+   * For a blacklisted organisation: its legal representative, principal, directly responsible persons and
+   * actual controller, whom the restrictions bind.
+   */
   responsiblePersons: string[];
   listedAt: string;
   /** listedAt plus the scheme's period for the list; an extension moves it. */

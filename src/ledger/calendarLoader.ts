@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { projectRoot } from '../projectRoot';
 import { schemaRegistry, type ValidationFailure } from '../schemaRegistry';
 import { parseDate } from './calendar';
-import { compileCalendar, weekdays, type CalendarDay, type CalendarDocument, type WorkingDayCalendar } from './workingDays';
+import {
+  compileCalendar,
+  weekdays,
+  type CalendarDay,
+  type CalendarDocument,
+  type WorkingDayCalendar,
+} from './workingDays';
 
 /** A calendar file that cannot be used: unreadable, not JSON, not a calendar, or inconsistent. */
 export class CalendarInvalidError extends Error {
@@ -12,7 +18,9 @@ export class CalendarInvalidError extends Error {
     readonly file: string,
     readonly failures: readonly ValidationFailure[],
   ) {
-    super(`${file}: ${failures.map(({ field, message }) => (field === '' ? message : `${field}: ${message}`)).join('; ')}`);
+    super(
+      `${file}: ${failures.map(({ field, message }) => (field === '' ? message : `${field}: ${message}`)).join('; ')}`,
+    );
   }
 }
 

@@ -26,8 +26,9 @@ import { addWorkingDays, type WorkingDayCalendar } from './workingDays';
  * Pure: `decideListing(command, state, context)` returns events or throws; `evolveListing` folds one event.
  *
  * A listing is active from listedAt until `until` (exclusive) unless removed: past `until` it binds nobody
- * and cannot be extended, even before its ListingRemoved{periodEnded} is recorded. A removal is always
- * allowed once triggered, since it favours the subject; it records whether it came after it was due.
+ * and cannot be extended, even before its ListingRemoved{periodEnded} is recorded. A removal from the
+ * blacklist is allowed whenever it is triggered, however late, since it favours the subject; it records
+ * whether it came after it was due.
  */
 
 export type SubjectKind = SubjectRegistered['kind'];
@@ -149,17 +150,20 @@ const add = (command: AddListing, state: ListingState, { now, schemes }: Listing
       listingId: command.listingId,
     });
   }
+  checkAuthority(command.list, command.authority);
   const subjectKind = command.registeredKinds.get(command.subjectId);
   if (subjectKind === undefined) throw new SubjectNotFound(command.subjectId);
   const listedAt = new Date(command.listedAt);
   if (listedAt > now) {
-    throw new LedgerRuleViolation('listed-in-future', `a listing cannot start in the future (${listedAt.toISOString()})`);
+    throw new LedgerRuleViolation(
+      'listed-in-future',
+      `a listing cannot start in the future (${listedAt.toISOString()})`,
+    );
   }
   const scheme = schemes.inForceAt(listedAt);
   if (!scheme) {
     throw new LedgerRuleViolation('no-scheme-in-force', `no scheme version was in force on ${command.listedAt}`);
   }
-  checkAuthority(command.list, command.authority);
   checkGround(command.list, command.ground, scheme);
   checkLegalActKind(command.list, command.legalAct);
   checkRestrictions(command.list, command.restrictions);
@@ -190,16 +194,27 @@ const add = (command: AddListing, state: ListingState, { now, schemes }: Listing
   return [{ type: 'ListingAdded', data: listing }];
 };
 
-const extend = (command: ExtendListing, state: ListingState, { now, schemes }: ListingDecisionContext): LedgerEvent[] => {
+const extend = (
+  command: ExtendListing,
+  state: ListingState,
+  { now, schemes }: ListingDecisionContext,
+): LedgerEvent[] => {
   const listing = existingListing(state, command.listingId);
   checkAuthority(listing.list, command.authority);
   if (listing.list !== 'blacklist') {
-    throw new LedgerRuleViolation('listing-not-extendable', 'only a blacklist listing is extended; a red-list entry is not');
+    throw new LedgerRuleViolation(
+      'listing-not-extendable',
+      'only a blacklist listing is extended; a red-list entry is not',
+    );
   }
   if (!isListingActive(state, now)) {
-    throw new LedgerRuleViolation('listing-not-active', `listing ${listing.listingId} is not active: it cannot be extended`, {
-      until: state.until,
-    });
+    throw new LedgerRuleViolation(
+      'listing-not-active',
+      `listing ${listing.listingId} is not active: it cannot be extended`,
+      {
+        until: state.until,
+      },
+    );
   }
   if (state.removalRequest) {
     throw new LedgerRuleViolation(
@@ -209,10 +224,14 @@ const extend = (command: ExtendListing, state: ListingState, { now, schemes }: L
   }
   const { min, max } = schemeOf(schemes, listing).listings.extensionMonths;
   if (command.months < min || command.months > max) {
-    throw new LedgerRuleViolation('extension-out-of-range', `an extension is of ${min} to ${max} months, not ${command.months}`, {
-      min,
-      max,
-    });
+    throw new LedgerRuleViolation(
+      'extension-out-of-range',
+      `an extension is of ${min} to ${max} months, not ${command.months}`,
+      {
+        min,
+        max,
+      },
+    );
   }
   checkLegalActKind(listing.list, command.legalAct);
   checkLegalActIsNew(command.legalAct, state.legalActs);
@@ -242,7 +261,7 @@ const requestRemoval = (
   if (state.removalRequest) {
     throw new LedgerRuleViolation(
       'removal-already-requested',
-      `the removal of listing ${listing.listingId} was already requested (${state.removalRequest.reason}), due by ${state.removalRequest.dueBy}`,
+      `the removal of listing ${listing.listingId} was already requested (${state.removalRequest.reason})`,
       { dueBy: state.removalRequest.dueBy },
     );
   }
@@ -317,7 +336,8 @@ const existingListing = (state: ListingState, listingId: string): ListingAdded =
 /** The scheme version the listing was added under: its periods and deadlines stay those it was judged by. */
 const schemeOf = (schemes: SchemeBook, listing: ListingAdded): Scheme => {
   const scheme = schemes.versions.find((version) => version.version === listing.schemeVersion);
-  if (!scheme) throw new Error(`listing ${listing.listingId} names scheme ${listing.schemeVersion}, which is not published`);
+  if (!scheme)
+    throw new Error(`listing ${listing.listingId} names scheme ${listing.schemeVersion}, which is not published`);
   return scheme;
 };
 
@@ -335,9 +355,13 @@ const checkGround = (list: ListName, ground: string, scheme: Scheme): void => {
   const allowed =
     list === 'blacklist' ? [...blacklistGrounds] : scheme.listings.redlistCriteria.map((criterion) => criterion.code);
   if (!allowed.includes(ground)) {
-    throw new LedgerRuleViolation('listing-ground-not-allowed', `the ${list} is entered on ${allowed.join(', ')}, not on ${ground}`, {
-      allowed,
-    });
+    throw new LedgerRuleViolation(
+      'listing-ground-not-allowed',
+      `the ${list} is entered on ${allowed.join(', ')}, not on ${ground}`,
+      {
+        allowed,
+      },
+    );
   }
 };
 
@@ -385,7 +409,7 @@ const checkResponsiblePersons = (command: AddListing, subjectKind: SubjectKind):
     if (named.length > 0) {
       throw new LedgerRuleViolation(
         'responsible-persons-not-allowed',
-        `responsible persons are named only for an organisation on the blacklist, not for a ${subjectKind} on the ${command.list}`,
+        `only a blacklisted organisation has responsible persons, not a ${subjectKind} on the ${command.list}`,
       );
     }
     return;
@@ -393,16 +417,20 @@ const checkResponsiblePersons = (command: AddListing, subjectKind: SubjectKind):
   if (named.length === 0) {
     throw new LedgerRuleViolation(
       'responsible-persons-required',
-      'an organisation is blacklisted with its legal representative, principal, directly responsible persons or actual controller',
+      'an organisation is blacklisted with its legal representative, principal, responsible persons or controller',
     );
   }
   for (const subjectId of named) {
     const kind = command.registeredKinds.get(subjectId);
     if (kind === undefined) throw new SubjectNotFound(subjectId);
     if (kind !== 'person') {
-      throw new LedgerRuleViolation('responsible-person-not-a-person', `responsible person ${subjectId} is an ${kind}`, {
-        subjectId,
-      });
+      throw new LedgerRuleViolation(
+        'responsible-person-not-a-person',
+        `responsible person ${subjectId} is an ${kind}`,
+        {
+          subjectId,
+        },
+      );
     }
   }
 };
@@ -427,7 +455,10 @@ const checkTrigger = (listing: ListingAdded, reason: RemovalReason, triggeredAt:
   }
   const trigger = new Date(triggeredAt);
   if (trigger > now) {
-    throw new LedgerRuleViolation('trigger-in-future', `a removal cannot be triggered in the future (${trigger.toISOString()})`);
+    throw new LedgerRuleViolation(
+      'trigger-in-future',
+      `a removal cannot be triggered in the future (${trigger.toISOString()})`,
+    );
   }
   if (trigger < new Date(listing.listedAt)) {
     throw new LedgerRuleViolation('trigger-before-listing', `the trigger precedes the listing of ${listing.listedAt}`, {

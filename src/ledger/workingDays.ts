@@ -74,7 +74,7 @@ export class CalendarNotCovering extends Error {
 const dayMs = 24 * 60 * 60 * 1000;
 const minuteMs = 60 * 1000;
 
-export const offsetMsOf = (utcOffset: string): number => {
+const offsetMsOf = (utcOffset: string): number => {
   const match = /^([+-])(\d{2}):(\d{2})$/.exec(utcOffset);
   if (!match) throw new Error(`not a UTC offset: ${utcOffset}`);
   const [, sign, hours, minutes] = match;
@@ -91,13 +91,13 @@ export const compileCalendar = (document: CalendarDocument): WorkingDayCalendar 
 });
 
 /** The local day an instant falls on. */
-export const localDayOf = (calendar: WorkingDayCalendar, instant: Date): string =>
+const localDayOf = (calendar: WorkingDayCalendar, instant: Date): string =>
   formatDate(new Date(instant.getTime() + calendar.offsetMs));
 
 const nextDay = (date: string): string => formatDate(new Date(parseDate(date).getTime() + dayMs));
 
 /** 24:00 local at the end of `date`, as a UTC instant. */
-export const endOfLocalDay = (calendar: WorkingDayCalendar, date: string): Date =>
+const endOfLocalDay = (calendar: WorkingDayCalendar, date: string): Date =>
   new Date(parseDate(nextDay(date)).getTime() - calendar.offsetMs);
 
 /** Whether `date` (ISO, local) is a working day: a make-up day always is; a holiday or a weekly day off is not. */

@@ -1,10 +1,5 @@
 import { defaultCalendarPath, loadCalendar } from '../../src/ledger/calendarLoader';
-import {
-  addWorkingDays,
-  CalendarNotCovering,
-  hasDeadlinePassed,
-  isWorkingDay,
-} from '../../src/ledger/workingDays';
+import { addWorkingDays, CalendarNotCovering, hasDeadlinePassed, isWorkingDay } from '../../src/ledger/workingDays';
 
 const china = loadCalendar(defaultCalendarPath());
 const removalDue = 3;

@@ -18,6 +18,7 @@ export const permissions = [
   'eligibility:ask',
   'accessLog:read',
   'accessLog:query',
+  'metrics:read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -36,6 +37,8 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'subject:read': 'any',
     'entry:record': 'any',
     'listing:write': 'any',
+    // The court clerks who carry out removals work from the lists and the overdue queue.
+    'listing:read': 'any',
   },
   approver: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
   appealOfficer: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
@@ -46,9 +49,10 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'listing:read': 'any',
     'accessLog:read': 'any',
     'accessLog:query': 'any',
+    'metrics:read': 'any',
   },
   consumer: { 'eligibility:ask': 'any' },
-  operator: {},
+  operator: { 'metrics:read': 'any' },
 };
 
 /** The widest scope any of the roles grants for the permission, or undefined when none does. */

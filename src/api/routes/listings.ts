@@ -1,11 +1,10 @@
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { EvidenceRef } from '../../events/ledgerEvents';
 import { ListingNotFound } from '../../ledger/errors';
 import type { RecordingContext } from '../../ledger/ledger';
 import type { RemovalTrigger } from '../../ledger/listing';
 import type { ListName, RemovalReason, Restriction } from '../../ledger/listingCodes';
 import type { Listings, NewListing } from '../../ledger/listings';
-import { CalendarNotCovering } from '../../ledger/workingDays';
 import type { ListingItem, ListingsReadModel } from '../../projections/listingsProjection';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { SchemaRegistry } from '../../schemaRegistry';
@@ -14,7 +13,8 @@ import { principalOf } from '../auth/principal';
 import type { CommandResponse, IdempotentRoute } from '../idempotency';
 import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
-import { markSubjectsRead } from '../recordReads';
+import type { AccessRecorder } from '../accessRecorder';
+import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordReads';
 import { validateBody, validateQuery } from '../validation';
 
 /**
@@ -31,6 +31,7 @@ export interface ListingRoutesOptions {
   clock: () => Date;
   idempotent: IdempotentRoute;
   runner: ProjectionRunner;
+  recorder: AccessRecorder;
 }
 
 /** The most items a list page or the overdue queue answers with, and the default. */
@@ -52,17 +53,6 @@ const limitOf = (req: Request): number =>
 const subjectsNamedIn = (items: readonly ListingItem[]): string[] =>
   items.flatMap((item) => [item.subjectId, ...item.responsiblePersons]);
 
-/** Listing errors the shared problem handler does not know, answered as problems here. */
-const listingProblems: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof ListingNotFound) {
-    return next(new Problem('listing-not-found', error.message, { listingId: error.listingId }));
-  }
-  if (error instanceof CalendarNotCovering) {
-    return next(new Problem('calendar-not-covering', error.message, { date: error.date }));
-  }
-  return next(error);
-};
-
 interface ExtensionBody {
   months: number;
   legalAct: EvidenceRef;
@@ -75,7 +65,7 @@ interface RemovalRequestBody {
 }
 
 export const listingRoutes = (options: ListingRoutesOptions): Router => {
-  const { listings, listingsView, authorize, schemas, clock, idempotent, runner } = options;
+  const { listings, listingsView, authorize, schemas, clock, idempotent, runner, recorder } = options;
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
 
@@ -87,7 +77,8 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     (command: (req: Request, context: RecordingContext) => Promise<CommandResponse>): RequestHandler =>
     (req, res, next) => {
       const { authority } = principalOf(res);
-      if (authority === undefined) throw new Problem('forbidden', 'a recorder acts for an authority; this one names none');
+      if (authority === undefined)
+        throw new Problem('forbidden', 'a recorder acts for an authority; this one names none');
       return idempotent((request, { idempotencyKey, actorId }) =>
         command(request, { idempotencyKey, actorId, authority }),
       )(req, res, next);
@@ -111,7 +102,10 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     authorize('listing:write'),
     validateBody(schemas, 'api/ExtendListingRequest.json'),
     asRecorder(async (req, context) => {
-      const result = await listings.extendListing({ listingId: listingIdOf(req), ...(req.body as ExtensionBody) }, context);
+      const result = await listings.extendListing(
+        { listingId: listingIdOf(req), ...(req.body as ExtensionBody) },
+        context,
+      );
       return { status: 200, body: { listingId: result.listingId, until: result.until, position: result.position } };
     }),
   );
@@ -134,10 +128,18 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     authorize('listing:write'),
     validateBody(schemas, 'api/RemoveListingRequest.json'),
     asRecorder(async (req, context) => {
-      const result = await listings.removeListing({ listingId: listingIdOf(req), ...(req.body as RemovalTrigger) }, context);
+      const result = await listings.removeListing(
+        { listingId: listingIdOf(req), ...(req.body as RemovalTrigger) },
+        context,
+      );
       return {
         status: 200,
-        body: { listingId: result.listingId, removedAt: result.removedAt, late: result.late, position: result.position },
+        body: {
+          listingId: result.listingId,
+          removedAt: result.removedAt,
+          late: result.late,
+          position: result.position,
+        },
       };
     }),
   );
@@ -146,7 +148,8 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     (list: ListName): RequestHandler =>
     (req, res) => {
       const after = typeof req.query.after === 'string' ? req.query.after : undefined;
-      const restriction = typeof req.query.restriction === 'string' ? (req.query.restriction as Restriction) : undefined;
+      const restriction =
+        typeof req.query.restriction === 'string' ? (req.query.restriction as Restriction) : undefined;
       const page = listingsView.page({
         list,
         at: clock(),
@@ -161,6 +164,7 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
   router.get(
     '/blacklist',
     authorize('listing:read'),
+    recordReads(recorder, 'listings', subjectsMarkedRead),
     validateQuery(schemas, 'api/BlacklistQuery.json'),
     consistentRead,
     listPage('blacklist'),
@@ -168,6 +172,7 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
   router.get(
     '/redlist',
     authorize('listing:read'),
+    recordReads(recorder, 'listings', subjectsMarkedRead),
     validateQuery(schemas, 'api/RedlistQuery.json'),
     consistentRead,
     listPage('redlist'),
@@ -176,6 +181,7 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
   router.get(
     '/listings/removals-overdue',
     authorize('listing:read'),
+    recordReads(recorder, 'listings', subjectsMarkedRead),
     validateQuery(schemas, 'api/OverdueRemovalsQuery.json'),
     consistentRead,
     (req, res) => {
@@ -189,6 +195,5 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     },
   );
 
-  router.use(listingProblems);
   return router;
 };
