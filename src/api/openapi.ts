@@ -43,15 +43,10 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: ref('api/responses.json', '/$defs/Problem') } },
 });
 
-const subjectIdParameter = { name: 'id', in: 'path', required: true, schema: ref('common.json', '/$defs/subjectId') };
-const minPositionParameter = {
-  name: 'minPosition',
-  in: 'query',
-  required: false,
-  description: 'Wait (at most 2 s) until the read model has applied this position, as returned by a write.',
-  schema: ref('common.json', '/$defs/position'),
-};
-const idempotencyKeyParameter = {
+const idParameter = (schema: Json) => ({ name: 'id', in: 'path', required: true, schema });
+const subjectId = idParameter(ref('common.json', '/$defs/subjectId'));
+const listingId = idParameter({ type: 'string', format: 'uuid' });
+const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
@@ -59,106 +54,225 @@ const idempotencyKeyParameter = {
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 
-const authErrors = {
-  '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
-  '403': problem('The role does not allow this'),
+/** The error answers every operation can give, by the kind of operation. */
+const errorsOf = (kind: 'read' | 'write' | 'public') => {
+  if (kind === 'public') return {};
+  const auth = {
+    '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
+    '403': problem('The role, authority or purpose does not allow this'),
+    '429': problem('Too many requests; see Retry-After'),
+  };
+  if (kind === 'read') return { ...auth, '400': problem('A query parameter is malformed or unknown') };
+  return {
+    ...auth,
+    '400': problem('The body breaks its schema (the problem names the field), or is not JSON'),
+    '409': problem('Conflicts with the current state, or the same idempotency key is in flight'),
+    '413': problem('The body is over the size limit'),
+    '415': problem('The body is not application/json'),
+    '422': problem('A rule of the ledger is broken; nothing was written'),
+  };
 };
 
-const writeErrors = {
-  ...authErrors,
-  '400': problem('The body breaks its schema (the problem names the field), or is not JSON'),
-  '413': problem('The body is over the size limit'),
-  '415': problem('The body is not application/json'),
-  '422': problem('A rule of the ledger is broken; nothing was written'),
+interface OperationSpec {
+  summary: string;
+  kind: 'read' | 'write' | 'public';
+  path?: Json[];
+  /** A schema under schemas/ whose properties are the query parameters. */
+  query?: string;
+  body?: string;
+  response: [status: string, description: string, schema: Json];
+  errors?: Record<string, string>;
+}
+
+/** Query parameters, one per property of the query schema, so that the document and validation agree. */
+const queryParameters = (schemas: SchemaRegistry, path: string): Json[] => {
+  const schema = schemas.schemas().get(path) as { properties?: Record<string, Json>; required?: string[] } | undefined;
+  if (!schema) throw new Error(`no query schema ${path}`);
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: (schema.required ?? []).includes(name),
+    schema: rewriteRefs(property, schemaIdBase + path),
+  }));
 };
 
-const paths = {
+const operation = (schemas: SchemaRegistry, spec: OperationSpec) => {
+  const [status, description, schema] = spec.response;
+  return {
+    summary: spec.summary,
+    ...(spec.kind === 'public' ? { security: [] } : {}),
+    parameters: [
+      ...(spec.path ?? []),
+      ...(spec.kind === 'write' ? [idempotencyKey] : []),
+      ...(spec.query ? queryParameters(schemas, spec.query) : []),
+    ],
+    ...(spec.body ? { requestBody: { required: true, content: json(ref(spec.body)) } } : {}),
+    responses: {
+      [status]: { description, content: json(schema) },
+      ...errorsOf(spec.kind),
+      ...Object.fromEntries(Object.entries(spec.errors ?? {}).map(([code, text]) => [code, problem(text)])),
+    },
+  };
+};
+
+const response = (file: string, name: string): Json => ref(`api/${file}`, `/$defs/${name}`);
+const behind = { '503': 'The read model has not reached minPosition yet' };
+
+const operations: Record<string, Record<string, OperationSpec>> = {
+  '/v1/scheme': {
+    get: {
+      summary: 'The scheme version in force, with its catalogue and perks',
+      kind: 'public',
+      response: ['200', 'The scheme', ref('scheme.schema.json')],
+    },
+  },
   '/v1/subjects': {
     post: {
-      summary: 'Register a subject (a person aged 18 or over, or an organisation)',
-      parameters: [idempotencyKeyParameter],
-      requestBody: { required: true, content: json(ref('api/RegisterSubjectRequest.json')) },
-      responses: {
-        '201': { description: 'Registered', content: json(ref('api/responses.json', '/$defs/SubjectCreated')) },
-        ...writeErrors,
-        '409': problem('The subject is already registered'),
-      },
+      summary: 'Register a subject (a person aged 18 or over, or an organisation). Recorders.',
+      kind: 'write',
+      body: 'api/RegisterSubjectRequest.json',
+      response: ['201', 'Registered', response('responses.json', 'SubjectCreated')],
     },
   },
   '/v1/subjects/{id}': {
     get: {
-      summary: 'A subject and its directory record',
-      parameters: [subjectIdParameter, minPositionParameter],
-      responses: {
-        '200': { description: 'The subject', content: json(ref('api/responses.json', '/$defs/Subject')) },
-        ...authErrors,
-        '404': problem('No such subject (or not one the caller may see)'),
-        '503': problem('The read model has not reached minPosition yet'),
-      },
+      summary: "A subject and its directory record. The resident's own; officials and auditors any.",
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/ReadQuery.json',
+      response: ['200', 'The subject', response('responses.json', 'Subject')],
+      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
     },
   },
   '/v1/subjects/{id}/entries': {
     post: {
-      summary: 'Record a deed or violation against a catalogue rule',
-      parameters: [subjectIdParameter, idempotencyKeyParameter],
-      requestBody: { required: true, content: json(ref('api/RecordEntryRequest.json')) },
-      responses: {
-        '201': {
-          description: 'Recorded and in effect',
-          content: json(ref('api/responses.json', '/$defs/EntryRecorded')),
-        },
-        ...writeErrors,
-        '404': problem('No such subject'),
-        '409': problem('Concurrent writes to the subject'),
-      },
+      summary: "Record a deed or violation against a catalogue rule of the recorder's authority",
+      kind: 'write',
+      path: [subjectId],
+      body: 'api/RecordEntryRequest.json',
+      response: ['201', 'Recorded and in effect', response('responses.json', 'EntryRecorded')],
+      errors: { '404': 'No such subject' },
     },
   },
   '/v1/subjects/{id}/score': {
     get: {
       summary: "The subject's score and grade now, with the explanation behind them",
-      parameters: [subjectIdParameter, minPositionParameter],
-      responses: {
-        '200': { description: 'The score', content: json(ref('api/responses.json', '/$defs/Score')) },
-        ...authErrors,
-        '404': problem('No such subject (or not one the caller may see)'),
-        '503': problem('The read model has not reached minPosition yet'),
-      },
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/ReadQuery.json',
+      response: ['200', 'The score', response('responses.json', 'Score')],
+      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
     },
   },
   '/v1/subjects/{id}/history': {
     get: {
       summary: "The subject's history, oldest first, paged",
-      parameters: [
-        subjectIdParameter,
-        {
-          name: 'limit',
-          in: 'query',
-          required: false,
-          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-        },
-        {
-          name: 'after',
-          in: 'query',
-          required: false,
-          description: 'The `next` of the previous page',
-          schema: ref('common.json', '/$defs/position'),
-        },
-        minPositionParameter,
-      ],
-      responses: {
-        '200': { description: 'A page of history', content: json(ref('api/responses.json', '/$defs/History')) },
-        '400': problem('A query parameter is malformed'),
-        ...authErrors,
-        '404': problem('No such subject (or not one the caller may see)'),
-        '503': problem('The read model has not reached minPosition yet'),
-      },
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/HistoryQuery.json',
+      response: ['200', 'A page of history', response('responses.json', 'History')],
+      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
     },
   },
-  '/v1/scheme': {
+  '/v1/subjects/{id}/access-log': {
     get: {
-      summary: 'The scheme version in force, with its catalogue (public: no credentials needed)',
-      security: [],
-      responses: { '200': { description: 'The scheme', content: json(ref('scheme.schema.json')) } },
+      summary: "Who read the subject's record, when, in which role and why. The resident's own; auditors any.",
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/SubjectAccessLogQuery.json',
+      response: ['200', 'A page of the access log', response('accessLogResponses.json', 'SubjectAccessLog')],
+      errors: { '404': 'Not a subject the caller may see' },
+    },
+  },
+  '/v1/access-log': {
+    get: {
+      summary: 'What one viewer read. Auditors.',
+      kind: 'read',
+      query: 'api/AccessLogQuery.json',
+      response: ['200', 'A page of the access log', response('accessLogResponses.json', 'ViewerAccessLog')],
+    },
+  },
+  '/v1/listings': {
+    post: {
+      summary: 'List a subject on the blacklist (courts only, on an enforcement ruling) or the red list',
+      kind: 'write',
+      body: 'api/AddListingRequest.json',
+      response: ['201', 'Listed', response('listingResponses.json', 'ListingCreated')],
+      errors: { '404': 'No such subject or responsible person' },
+    },
+  },
+  '/v1/listings/{id}/extension': {
+    post: {
+      summary: 'Extend an active blacklist listing with a new legal act',
+      kind: 'write',
+      path: [listingId],
+      body: 'api/ExtendListingRequest.json',
+      response: ['200', 'Extended', response('listingResponses.json', 'ListingExtended')],
+      errors: { '404': 'No such listing' },
+    },
+  },
+  '/v1/listings/{id}/removal-request': {
+    post: {
+      summary: 'Record what ends a listing early; the removal falls due within the working days the scheme sets',
+      kind: 'write',
+      path: [listingId],
+      body: 'api/RequestListingRemovalRequest.json',
+      response: ['202', 'Removal due', response('listingResponses.json', 'RemovalRequested')],
+      errors: { '404': 'No such listing', '503': 'The working-day calendar does not cover the date' },
+    },
+  },
+  '/v1/listings/{id}/removal': {
+    post: {
+      summary: 'Remove a listing, recording whether the removal was late',
+      kind: 'write',
+      path: [listingId],
+      body: 'api/RemoveListingRequest.json',
+      response: ['200', 'Removed', response('listingResponses.json', 'ListingRemoved')],
+      errors: { '404': 'No such listing', '503': 'The working-day calendar does not cover the date' },
+    },
+  },
+  '/v1/blacklist': {
+    get: {
+      summary: 'Active blacklist listings, paged, optionally by restriction',
+      kind: 'read',
+      query: 'api/BlacklistQuery.json',
+      response: ['200', 'A page of listings', response('listingResponses.json', 'ListingPage')],
+      errors: behind,
+    },
+  },
+  '/v1/redlist': {
+    get: {
+      summary: 'Active red-list listings, paged',
+      kind: 'read',
+      query: 'api/RedlistQuery.json',
+      response: ['200', 'A page of listings', response('listingResponses.json', 'ListingPage')],
+      errors: behind,
+    },
+  },
+  '/v1/listings/removals-overdue': {
+    get: {
+      summary: 'Listings still standing after their removal fell due',
+      kind: 'read',
+      query: 'api/OverdueRemovalsQuery.json',
+      response: ['200', 'The overdue queue', response('listingResponses.json', 'OverdueRemovals')],
+      errors: behind,
+    },
+  },
+  '/v1/eligibility/{id}': {
+    get: {
+      summary: 'May the subject do this (a restriction) or have this (a perk)? Consumers, within their purposes.',
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/EligibilityQuery.json',
+      response: ['200', 'Yes or no, and a reason code', response('responses.json', 'Eligibility')],
+      errors: { '404': 'No such subject', '422': 'The scheme grants no such perk' },
+    },
+  },
+  '/v1/metrics': {
+    get: {
+      summary: 'Prometheus metrics (overdue listing removals). Auditors and operators.',
+      kind: 'read',
+      response: ['200', 'Metrics in the Prometheus text format', { type: 'string' }],
     },
   },
 };
@@ -180,7 +294,12 @@ export const buildOpenApiDocument = (schemas: SchemaRegistry, version: string): 
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ bearerToken: [] }, { apiKey: [] }],
-    paths,
+    paths: Object.fromEntries(
+      Object.entries(operations).map(([path, methods]) => [
+        path,
+        Object.fromEntries(Object.entries(methods).map(([method, spec]) => [method, operation(schemas, spec)])),
+      ]),
+    ),
     components: {
       schemas: components,
       securitySchemes: {
