@@ -26,6 +26,7 @@ import { Registry } from 'prom-client';
 import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
 import { createListingsProjection } from './projections/listingsProjection';
+import { createApprovalsProjection } from './projections/approvalsProjection';
 import { registerListingMetrics } from './projections/listingMetrics';
 import { schemaRegistry } from './schemaRegistry';
 
@@ -128,10 +129,11 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const history = createHistoryProjection(db);
   const accessLog = createAccessLogProjection(db);
   const listingsView = createListingsProjection(db, { schemes, calendar });
+  const approvals = createApprovalsProjection(db);
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history, accessLog, listingsView],
+    projections: [scores, history, accessLog, listingsView, approvals],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   runner.start();
@@ -150,6 +152,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const app = createApp({
     listings: createListings({ store, schemes, calendar, clock }),
     listingsView,
+    approvals,
     metrics,
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,

@@ -17,6 +17,8 @@ import type { Listings } from '../ledger/listings';
 import type { ListingsReadModel } from '../projections/listingsProjection';
 import { accessLogRoutes } from './routes/accessLog';
 import { eligibilityRoutes } from './routes/eligibility';
+import { entryRoutes } from './routes/entries';
+import type { ApprovalsReadModel } from '../projections/approvalsProjection';
 import { listingRoutes } from './routes/listings';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { buildOpenApiDocument } from './openapi';
@@ -55,6 +57,7 @@ export interface AppDependencies {
   rateLimits: RateLimits;
   listings: Listings;
   listingsView: ListingsReadModel;
+  approvals: ApprovalsReadModel;
   metrics: Registry;
   clock: () => Date;
   version: string;
@@ -77,6 +80,7 @@ export const createApp = (deps: AppDependencies): Express => {
   v1.use(rateLimitPerPrincipal({ limitPerMinute: deps.rateLimits.perPrincipalPerMinute }));
   v1.use(subjectRoutes({ ...deps, idempotent }));
   v1.use(accessLogRoutes({ ...deps, authorize }));
+  v1.use(entryRoutes({ ...deps, idempotent }));
   v1.use(listingRoutes({ ...deps, authorize, idempotent }));
   v1.use(eligibilityRoutes(deps));
   v1.get('/metrics', authorize('metrics:read'), async (_req, res) => {

@@ -46,6 +46,7 @@ const problem = (description: string) => ({
 const idParameter = (schema: Json) => ({ name: 'id', in: 'path', required: true, schema });
 const subjectId = idParameter(ref('common.json', '/$defs/subjectId'));
 const listingId = idParameter({ type: 'string', format: 'uuid' });
+const entryIdParameter = { name: 'entryId', in: 'path', required: true, schema: ref('common.json', '/$defs/entryId') };
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -182,6 +183,66 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       query: 'api/SubjectAccessLogQuery.json',
       response: ['200', 'A page of the access log', response('accessLogResponses.json', 'SubjectAccessLog')],
       errors: { '404': 'Not a subject the caller may see' },
+    },
+  },
+  '/v1/approvals': {
+    get: {
+      summary: "The approvers' queue: proposed entries waiting for a second person (four eyes), or decided",
+      kind: 'read',
+      query: 'api/ApprovalsQuery.json',
+      response: ['200', 'A page of proposals', response('responses.json', 'ApprovalPage')],
+      errors: behind,
+    },
+  },
+  '/v1/entries/{entryId}/approval': {
+    post: {
+      summary: 'Approve or reject a proposed entry. An approver who is not its recorder.',
+      kind: 'write',
+      path: [entryIdParameter],
+      body: 'api/ApprovalDecisionRequest.json',
+      response: ['200', 'Decided', response('responses.json', 'EntryDecision')],
+      errors: { '404': 'No such entry' },
+    },
+  },
+  '/v1/entries/{entryId}/reinstatement': {
+    post: {
+      summary:
+        "Bring a reversed entry back with new evidence; the subject is told. A recorder of the rule's authority.",
+      kind: 'write',
+      path: [entryIdParameter],
+      body: 'api/ReinstatementRequest.json',
+      response: ['200', 'Reinstated', response('responses.json', 'EntryDecision')],
+      errors: { '404': 'No such entry' },
+    },
+  },
+  '/v1/entries/{entryId}/statement': {
+    post: {
+      summary: 'The subject adds a statement of dispute beside an entry whose objection was upheld',
+      kind: 'write',
+      path: [entryIdParameter],
+      body: 'api/StatementRequest.json',
+      response: ['201', 'Added', response('responses.json', 'EntryDecision')],
+      errors: { '404': 'No such entry (or not the caller’s)' },
+    },
+  },
+  '/v1/entries/{entryId}/repair': {
+    post: {
+      summary: 'The subject applies for credit repair, after the minimum period of the entry’s tier',
+      kind: 'write',
+      path: [entryIdParameter],
+      body: 'api/RepairRequest.json',
+      response: ['202', 'Applied for', response('responses.json', 'EntryDecision')],
+      errors: { '404': 'No such entry (or not the caller’s)' },
+    },
+  },
+  '/v1/entries/{entryId}/repair/decision': {
+    post: {
+      summary: 'An appeal officer grants (ending the effect now) or refuses credit repair, with reasons',
+      kind: 'write',
+      path: [entryIdParameter],
+      body: 'api/RepairDecisionRequest.json',
+      response: ['200', 'Decided', response('responses.json', 'EntryDecision')],
+      errors: { '404': 'No such entry' },
     },
   },
   '/v1/access-log': {

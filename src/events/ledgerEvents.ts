@@ -1,6 +1,7 @@
 import type { Grade, RuleDirection, Scheme, Severity, EvidenceKind } from '../ledger/scheme';
 import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
 import type { NewEvent, RecordedEvent } from './eventStore';
+import { objectionEventTypes, type ObjectionEventMap } from './objectionEvents';
 
 /**
  * The ledger's events. Each type has a JSON Schema at schemas/events/<type>.json, and an event that breaks
@@ -47,6 +48,104 @@ export interface EntryPosted {
   recordedBy: string;
   /** The authority the recorder acted for (a court, the traffic police, a utility...). */
   authority: string;
+  /** The second person who approved it, when it needed four eyes. */
+  approvedBy?: string;
+  /** The entry this one replaces, when an objection amended it. */
+  amends?: string;
+}
+
+/** An entry that needs a second person's approval before it takes effect (four eyes): the same fields. */
+export type EntryProposed = Omit<EntryPosted, 'approvedBy'>;
+
+export interface EntryApproved {
+  subjectId: string;
+  entryId: string;
+  approvedBy: string;
+  reason?: string;
+}
+
+export interface EntryRejected {
+  subjectId: string;
+  entryId: string;
+  rejectedBy: string;
+  reason: string;
+}
+
+/** What the subject is told of: every change to their record that takes effect. */
+export type NoticeKind =
+  'entryPosted' | 'entryReversed' | 'entryUpheld' | 'entryReinstated' | 'repairGranted' | 'repairRefused';
+
+export interface SubjectNotified {
+  subjectId: string;
+  entryId: string;
+  notice: NoticeKind;
+}
+
+export type ReversalReason = 'objectionReversed' | 'unverifiable' | 'deadlineMissed' | 'reconsidered' | 'amended';
+
+/** A compensating event: the entry stops counting, as if it had never been posted; nothing is deleted. */
+export interface EntryReversed {
+  subjectId: string;
+  entryId: string;
+  reason: ReversalReason;
+  objectionId?: string;
+  decidedBy: string;
+  reasons: string;
+}
+
+/** An objection to the entry was decided against the subject: the entry stands. */
+export interface EntryUpheld {
+  subjectId: string;
+  entryId: string;
+  objectionId: string;
+  decidedBy: string;
+}
+
+/** A reversed entry comes back, only with new evidence and a fresh notice. */
+export interface EntryReinstated {
+  subjectId: string;
+  entryId: string;
+  evidence: EvidenceRef[];
+  reinstatedBy: string;
+  reasons: string;
+}
+
+export interface StatementOfDisputeAdded {
+  subjectId: string;
+  entryId: string;
+  text: string;
+}
+
+/** The entry's effect period ended (the scheduler writes it; reads never wait for it). */
+export interface EntryExpired {
+  subjectId: string;
+  entryId: string;
+  expiredAt: string;
+}
+
+export interface CreditRepairRequested {
+  subjectId: string;
+  repairId: string;
+  entryId: string;
+  proof: EvidenceRef[];
+  requestedBy: string;
+}
+
+/** Ends the entry's effect early; the record is kept for audit. */
+export interface CreditRepairGranted {
+  subjectId: string;
+  repairId: string;
+  entryId: string;
+  grantedBy: string;
+  reasons: string;
+}
+
+export interface CreditRepairRefused {
+  subjectId: string;
+  repairId: string;
+  entryId: string;
+  refusedBy: string;
+  reasons: string;
 }
 
 export interface SchemeVersionPublished {
@@ -57,13 +156,7 @@ export interface SchemeVersionPublished {
 
 /** Why someone other than the subject read their record; derived from the viewer's role (see accessPurpose.ts). */
 export type AccessPurpose =
-  | 'recording'
-  | 'approval'
-  | 'objectionReview'
-  | 'audit'
-  | 'eligibility'
-  | 'operations'
-  | 'unstated';
+  'recording' | 'approval' | 'objectionReview' | 'audit' | 'eligibility' | 'operations' | 'unstated';
 
 /** One read of a subject's data by someone else: who, in which roles, why, what, whose, and when. */
 export interface AccessRecord {
@@ -137,7 +230,7 @@ export interface ListingRemoved {
   recordedBy: string;
 }
 
-export type LedgerEventMap = {
+export type LedgerEventMap = ObjectionEventMap & {
   SubjectRegistered: SubjectRegistered;
   EntryPosted: EntryPosted;
   SchemeVersionPublished: SchemeVersionPublished;
@@ -146,10 +239,23 @@ export type LedgerEventMap = {
   ListingExtended: ListingExtended;
   ListingRemovalRequested: ListingRemovalRequested;
   ListingRemoved: ListingRemoved;
+  EntryProposed: EntryProposed;
+  EntryApproved: EntryApproved;
+  EntryRejected: EntryRejected;
+  SubjectNotified: SubjectNotified;
+  EntryReversed: EntryReversed;
+  EntryUpheld: EntryUpheld;
+  EntryReinstated: EntryReinstated;
+  StatementOfDisputeAdded: StatementOfDisputeAdded;
+  EntryExpired: EntryExpired;
+  CreditRepairRequested: CreditRepairRequested;
+  CreditRepairGranted: CreditRepairGranted;
+  CreditRepairRefused: CreditRepairRefused;
 };
 
 export type LedgerEventType = keyof LedgerEventMap;
 export const ledgerEventTypes = [
+  ...objectionEventTypes,
   'SubjectRegistered',
   'EntryPosted',
   'SchemeVersionPublished',
@@ -158,6 +264,18 @@ export const ledgerEventTypes = [
   'ListingExtended',
   'ListingRemovalRequested',
   'ListingRemoved',
+  'EntryProposed',
+  'EntryApproved',
+  'EntryRejected',
+  'SubjectNotified',
+  'EntryReversed',
+  'EntryUpheld',
+  'EntryReinstated',
+  'StatementOfDisputeAdded',
+  'EntryExpired',
+  'CreditRepairRequested',
+  'CreditRepairGranted',
+  'CreditRepairRefused',
 ] as const satisfies readonly LedgerEventType[];
 
 /** A domain event before it gets an id and metadata: what deciders return. */
@@ -172,6 +290,8 @@ export const isLedgerEvent = (event: RecordedEvent): event is RecordedLedgerEven
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
 export const schemeStream = (schemeId: string): string => `scheme-${schemeId}`;
 export const subjectStreamPrefix = 'subject-';
+/** One stream per objection to an entry: its filing, evidence, decision and reconsideration (objectionEvents.ts). */
+export const objectionStream = (objectionId: string): string => `objection-${objectionId}`;
 /** One stream per listing: its addition, extensions, removal request and removal. */
 export const listingStream = (listingId: string): string => `listing-${listingId}`;
 /** Every access record, in batches: one stream, appended with expected revision 'any' (see accessRecorder.ts). */

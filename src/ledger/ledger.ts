@@ -1,20 +1,14 @@
 import type { EventStore, Position } from '../events/eventStore';
-import { subjectStream } from '../events/ledgerEvents';
+import { isLedgerEvent, subjectStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
 import { derivedId, handleCommand } from './commandHandler';
+import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
-import {
-  decideSubject,
-  evolveSubject,
-  initialSubjectState,
-  type RecordEntry,
-  type RegisterSubject,
-  type SubjectCommand,
-  type SubjectState,
-} from './subject';
+import { decideSubject, type RecordEntry, type RegisterSubject, type SubjectCommand } from './subject';
+import { evolveSubject, initialSubjectState, type EntryStatus, type SubjectState } from './subjectState';
 
 /**
- * The write side: commands in, events appended. Every command carries an idempotency key; a retry with
- * the same key returns the first result and writes nothing.
+ * The write side of subjects: commands in, events appended to the subject's stream. Every command carries
+ * an idempotency key; a retry with the same key returns the first result and writes nothing.
  */
 
 export interface CommandContext {
@@ -27,16 +21,67 @@ export interface RecordingContext extends CommandContext {
   authority: string;
 }
 
+/** What other parts (objections) need to know of an entry: who recorded and approved it, and where it stands. */
+export interface EntryFacts {
+  subjectId: string;
+  entryId: string;
+  status: EntryStatus;
+  recordedBy: string;
+  approvedBy?: string;
+  ruleCode: string;
+  points: number;
+  severity: Severity;
+  occurredAt: string;
+  effectiveUntil: string;
+  evidence: EvidenceRef[];
+}
+
+interface Written {
+  position: Position;
+  replayed: boolean;
+}
+
+type About = { subjectId: string; entryId: string };
+
 export interface Ledger {
   registerSubject(
     /** Without a subjectId, one is derived from the idempotency key (so a retry names the same subject). */
     command: Omit<RegisterSubject, 'type' | 'registeredBy' | 'subjectId'> & { subjectId?: string },
     context: CommandContext,
-  ): Promise<{ subjectId: string; position: Position; replayed: boolean }>;
+  ): Promise<Written & { subjectId: string }>;
+  /** Posted at once, or pending a second person's approval (four eyes). */
   recordEntry(
     command: Omit<RecordEntry, 'type' | 'recordedBy' | 'entryId' | 'authority'>,
     context: RecordingContext,
-  ): Promise<{ entryId: string; position: Position; replayed: boolean; status: 'posted' }>;
+  ): Promise<Written & { entryId: string; status: 'posted' | 'pending' }>;
+  decideApproval(
+    command: About & { decision: 'approve' | 'reject'; reason?: string },
+    context: CommandContext,
+  ): Promise<Written & { status: 'posted' | 'rejected' }>;
+  entryFacts(subjectId: string, entryId: string): Promise<EntryFacts | undefined>;
+  reverseEntry(
+    command: About & { reason: ReversalReason; objectionId?: string; reasons: string },
+    context: CommandContext,
+  ): Promise<Written>;
+  upholdEntry(command: About & { objectionId: string }, context: CommandContext): Promise<Written>;
+  amendEntry(
+    command: About & { objectionId: string; points?: number; ruleCode?: string; reasons: string },
+    context: CommandContext,
+  ): Promise<Written & { entryId: string }>;
+  reinstateEntry(
+    command: About & { evidence: EvidenceRef[]; reasons: string },
+    context: RecordingContext,
+  ): Promise<Written>;
+  addStatementOfDispute(command: About & { text: string }, context: CommandContext): Promise<Written>;
+  expireEntry(command: About, context: CommandContext): Promise<Written>;
+  requestCreditRepair(
+    command: About & { proof: EvidenceRef[] },
+    context: CommandContext,
+  ): Promise<Written & { repairId: string }>;
+  decideCreditRepair(
+    command: About & { decision: 'grant' | 'refuse'; reasons: string },
+    context: CommandContext,
+  ): Promise<Written>;
 }
 
 export interface LedgerOptions {
@@ -46,7 +91,11 @@ export interface LedgerOptions {
 }
 
 export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger => {
-  const onSubject = (subjectId: string, command: SubjectCommand, context: CommandContext) =>
+  const onSubject = async (
+    subjectId: string,
+    command: SubjectCommand,
+    context: CommandContext,
+  ): Promise<Written & { state: SubjectState }> =>
     handleCommand<SubjectState>({
       store,
       stream: subjectStream(subjectId),
@@ -56,6 +105,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       idempotencyKey: context.idempotencyKey,
       actorId: context.actorId,
     });
+  const written = ({ position, replayed }: Written): Written => ({ position, replayed });
 
   return {
     async registerSubject(command, context) {
@@ -65,7 +115,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
         { ...command, subjectId, type: 'RegisterSubject', registeredBy: context.actorId },
         context,
       );
-      return { subjectId, position: outcome.position, replayed: outcome.replayed };
+      return { subjectId, ...written(outcome) };
     },
     async recordEntry(command, context) {
       const entryId = derivedId(context.idempotencyKey, 'entry');
@@ -74,7 +124,86 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
         { ...command, type: 'RecordEntry', entryId, recordedBy: context.actorId, authority: context.authority },
         context,
       );
-      return { entryId, position: outcome.position, replayed: outcome.replayed, status: 'posted' };
+      const status = outcome.state.entries[entryId]?.status === 'pending' ? 'pending' : 'posted';
+      return { entryId, status, ...written(outcome) };
+    },
+    async decideApproval(command, context) {
+      const outcome = await onSubject(
+        command.subjectId,
+        { ...command, type: 'DecideApproval', approverId: context.actorId },
+        context,
+      );
+      const status = outcome.state.entries[command.entryId]?.status === 'rejected' ? 'rejected' : 'posted';
+      return { status, ...written(outcome) };
+    },
+    async entryFacts(subjectId, entryId) {
+      const events = (await store.readStream(subjectStream(subjectId))).filter(isLedgerEvent);
+      const entry = events.reduce(evolveSubject, initialSubjectState()).entries[entryId];
+      if (!entry) return undefined;
+      return {
+        subjectId,
+        entryId,
+        status: entry.status,
+        recordedBy: entry.recordedBy,
+        ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
+        ruleCode: entry.ruleCode,
+        points: entry.points,
+        severity: entry.severity,
+        occurredAt: entry.occurredAt,
+        effectiveUntil: entry.effectiveUntil,
+        evidence: entry.evidence,
+      };
+    },
+    async reverseEntry(command, context) {
+      return written(
+        await onSubject(command.subjectId, { ...command, type: 'ReverseEntry', decidedBy: context.actorId }, context),
+      );
+    },
+    async upholdEntry(command, context) {
+      return written(
+        await onSubject(command.subjectId, { ...command, type: 'UpholdEntry', decidedBy: context.actorId }, context),
+      );
+    },
+    async amendEntry(command, context) {
+      const newEntryId = derivedId(context.idempotencyKey, 'amended-entry');
+      const outcome = await onSubject(
+        command.subjectId,
+        { ...command, type: 'AmendEntry', newEntryId, decidedBy: context.actorId },
+        context,
+      );
+      return { entryId: newEntryId, ...written(outcome) };
+    },
+    async reinstateEntry(command, context) {
+      const outcome = await onSubject(
+        command.subjectId,
+        { ...command, type: 'ReinstateEntry', reinstatedBy: context.actorId, authority: context.authority },
+        context,
+      );
+      return written(outcome);
+    },
+    async addStatementOfDispute(command, context) {
+      return written(await onSubject(command.subjectId, { ...command, type: 'AddStatementOfDispute' }, context));
+    },
+    async expireEntry(command, context) {
+      return written(await onSubject(command.subjectId, { ...command, type: 'ExpireEntry' }, context));
+    },
+    async requestCreditRepair(command, context) {
+      const repairId = derivedId(context.idempotencyKey, 'repair');
+      const outcome = await onSubject(
+        command.subjectId,
+        { ...command, type: 'RequestCreditRepair', repairId, requestedBy: context.actorId },
+        context,
+      );
+      return { repairId, ...written(outcome) };
+    },
+    async decideCreditRepair(command, context) {
+      return written(
+        await onSubject(
+          command.subjectId,
+          { ...command, type: 'DecideCreditRepair', officerId: context.actorId },
+          context,
+        ),
+      );
     },
   };
 };

@@ -104,6 +104,21 @@ export interface ListingRules {
   redlistCriteria: RedlistCriterion[];
 }
 
+/** Periods and thresholds of due process. Working days count on the calendar; days are calendar days. */
+export interface DueProcess {
+  /** A deduction of at least this many points needs a second person's approval; so do caps and serious rules. */
+  fourEyesThresholdPoints: number;
+  evidenceRequestWorkingDays: number;
+  objectionDecisionDays: number;
+  /** Once, and only when the subject adds evidence. */
+  objectionExtensionDays: number;
+  reconsiderationRequestWorkingDays: number;
+  reconsiderationDecisionDays: number;
+  statementOfDisputeWordsMax: number;
+  /** Months from the finding before credit repair may be applied for, by severity. */
+  repairMinimumMonths: Record<Severity, number>;
+}
+
 export interface Scheme {
   id: string;
   version: string;
@@ -117,6 +132,7 @@ export interface Scheme {
   gradeBands: GradeBand[];
   /** How long an entry counts, from its occurredAt, by severity; positive entries use `positive`. */
   effectMonths: Record<Severity | 'positive', number>;
+  dueProcess: DueProcess;
   authorities: Authority[];
   perks: Perk[];
   listings: ListingRules;

@@ -18,7 +18,21 @@ export type ScoredEntry = Pick<
   | 'occurredAt'
   | 'effectiveUntil'
   | 'schemeVersion'
->;
+> & {
+  /** When credit repair ended the entry's effect early. */
+  endedAt?: string;
+  /** An objection to it is pending: it still counts, but it shows as disputed everywhere. */
+  disputed?: boolean;
+};
+
+/** When the score or grade will next change on its own (an entry's effect ending), and to what. */
+export interface NextChange {
+  at: string;
+  reason: 'entryExpires' | 'repairedEntryEnds';
+  entryIds: string[];
+  score: number;
+  grade: Grade;
+}
 
 export interface ScoreExplanation {
   /** The entries in effect at the instant, oldest conduct first. */
@@ -29,6 +43,8 @@ export interface ScoreExplanation {
   pointsToNextBandUp: number | null;
   /** Points that can be lost before falling to the next band down; null in the lowest band. */
   pointsToNextBandDown: number | null;
+  /** Null when no entry in effect will end. */
+  nextChange: NextChange | null;
 }
 
 export interface ScoreAt {
@@ -38,11 +54,52 @@ export interface ScoreAt {
   explanation: ScoreExplanation;
 }
 
-export const isInEffect = (entry: Pick<EntryPosted, 'occurredAt' | 'effectiveUntil'>, at: Date): boolean =>
-  new Date(entry.occurredAt) <= at && at < new Date(entry.effectiveUntil);
+/** The instant the entry stops counting: the end of its period, or earlier when repaired. */
+export const effectEndOf = (entry: Pick<ScoredEntry, 'effectiveUntil' | 'endedAt'>): string =>
+  entry.endedAt !== undefined && entry.endedAt < entry.effectiveUntil ? entry.endedAt : entry.effectiveUntil;
+
+export const isInEffect = (entry: Pick<ScoredEntry, 'occurredAt' | 'effectiveUntil' | 'endedAt'>, at: Date): boolean =>
+  new Date(entry.occurredAt) <= at && at < new Date(effectEndOf(entry));
 
 /** `baseline` is the subject's own (from its registration); the bands are those of `scheme`. */
 export const scoreAt = (scheme: Scheme, baseline: number, entries: readonly ScoredEntry[], at: Date): ScoreAt => {
+  const current = standingAt(scheme, baseline, entries, at);
+  return {
+    ...current,
+    explanation: { ...current.explanation, nextChange: nextChangeAfter(scheme, baseline, entries, at, current) },
+  };
+};
+
+/** The next instant an entry in effect stops counting, and the score and grade from then on. */
+const nextChangeAfter = (
+  scheme: Scheme,
+  baseline: number,
+  entries: readonly ScoredEntry[],
+  at: Date,
+  current: Pick<ScoreAt, 'score' | 'grade'>,
+): NextChange | null => {
+  const ends = [...new Set(entries.filter((entry) => isInEffect(entry, at)).map(effectEndOf))].sort();
+  for (const end of ends) {
+    const then = standingAt(scheme, baseline, entries, new Date(end));
+    if (then.score === current.score && then.grade === current.grade) continue;
+    const ending = entries.filter((entry) => isInEffect(entry, at) && effectEndOf(entry) === end);
+    return {
+      at: end,
+      reason: ending.every((entry) => entry.endedAt === end) ? 'repairedEntryEnds' : 'entryExpires',
+      entryIds: ending.map((entry) => entry.entryId),
+      score: then.score,
+      grade: then.grade,
+    };
+  }
+  return null;
+};
+
+const standingAt = (
+  scheme: Scheme,
+  baseline: number,
+  entries: readonly ScoredEntry[],
+  at: Date,
+): Omit<ScoreAt, 'explanation'> & { explanation: Omit<ScoreExplanation, 'nextChange'> } => {
   const inEffect = entries
     .filter((entry) => isInEffect(entry, at))
     .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.entryId.localeCompare(b.entryId));
@@ -76,6 +133,8 @@ const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
     )[0];
 
 const toScoredEntry = (entry: ScoredEntry): ScoredEntry => ({
+  ...(entry.disputed ? { disputed: true } : {}),
+  ...(entry.endedAt ? { endedAt: entry.endedAt } : {}),
   entryId: entry.entryId,
   ruleCode: entry.ruleCode,
   direction: entry.direction,

@@ -1,41 +1,18 @@
 import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths, anniversary, formatDate, parseDate } from './calendar';
+import { decideCreditRepair, type CreditRepairCommand } from './creditRepair';
+import { decideEntryLifecycle, type EntryLifecycleCommand } from './entryLifecycle';
 import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
-import { findRule, isRange, type RuleItem } from './scheme';
+import { findRule, isRange, type RuleItem, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
+import { entriesOf, type EntryRecord, type SubjectState } from './subjectState';
 
 /**
- * The subject decider: one stream per subject, holding its registration and its entries.
- * Pure: `decide(command, state, context)` returns events or throws; `evolve` folds one event into the state.
+ * The subject decider: one stream per subject, holding its registration, its entries and everything due
+ * process does to them. Pure: `decideSubject(command, state, context)` returns events or throws; the
+ * state is folded by subjectState.ts. Registration and recording are here; the life of an entry after it
+ * is recorded is in entryLifecycle.ts, and credit repair in creditRepair.ts.
  */
-
-export interface SubjectState {
-  registered: boolean;
-  kind?: 'person' | 'organization';
-  adultFrom?: string;
-  baseline?: number;
-  entries: EntryPosted[];
-}
-
-export const initialSubjectState = (): SubjectState => ({ registered: false, entries: [] });
-
-export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectState => {
-  switch (event.type) {
-    case 'SubjectRegistered':
-      return {
-        ...state,
-        registered: true,
-        kind: event.data.kind,
-        adultFrom: event.data.adultFrom,
-        baseline: event.data.baseline,
-      };
-    case 'EntryPosted':
-      return { ...state, entries: [...state.entries, event.data] };
-    default:
-      // Other streams' events (schemes, listings, access records) never appear on a subject's stream.
-      return state;
-  }
-};
 
 export interface RegisterSubject {
   type: 'RegisterSubject';
@@ -59,7 +36,7 @@ export interface RecordEntry {
   authority: string;
 }
 
-export type SubjectCommand = RegisterSubject | RecordEntry;
+export type SubjectCommand = RegisterSubject | RecordEntry | EntryLifecycleCommand | CreditRepairCommand;
 
 export interface DecisionContext {
   now: Date;
@@ -76,8 +53,11 @@ export const decideSubject = (
       return register(command, state, context);
     case 'RecordEntry':
       return recordEntry(command, state, context);
+    case 'RequestCreditRepair':
+    case 'DecideCreditRepair':
+      return decideCreditRepair(command, state, context);
     default:
-      return assertNever(command);
+      return decideEntryLifecycle(command, state, context);
   }
 };
 
@@ -138,27 +118,54 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
   }
   checkEvidence(rule, command.evidence);
   const points = pointsFor(rule, command);
-  checkPeriodCap(rule, state.entries, occurredAt, points);
-  const positive = points > 0;
-  const effectMonths = positive ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
-  const entry: EntryPosted = {
-    entryId: command.entryId,
-    subjectId: command.subjectId,
+  checkPeriodCap(rule, entriesOf(state), occurredAt, points);
+  const entry = judgedEntry(scheme, rule, { ...command, occurredAt, points });
+  if (needsFourEyes(scheme, rule, points)) return [{ type: 'EntryProposed', data: entry }];
+  return postedWithNotice(entry);
+};
+
+/** The entry as the scheme judges it: its points, severity and the end of its effect. */
+export const judgedEntry = (
+  scheme: Scheme,
+  rule: RuleItem,
+  fields: Pick<RecordEntry, 'entryId' | 'subjectId' | 'evidence' | 'narrative' | 'recordedBy' | 'authority'> & {
+    occurredAt: Date;
+    points: number;
+  },
+): EntryPosted => {
+  const effectMonths = fields.points > 0 ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
+  return {
+    entryId: fields.entryId,
+    subjectId: fields.subjectId,
     ruleCode: rule.code,
     direction: rule.direction,
-    points,
+    points: fields.points,
     ...(rule.gradeCap ? { gradeCap: rule.gradeCap } : {}),
     severity: rule.severity,
-    occurredAt: occurredAt.toISOString(),
-    effectiveUntil: addMonths(occurredAt, effectMonths).toISOString(),
-    evidence: command.evidence,
-    ...(command.narrative ? { narrative: command.narrative } : {}),
+    occurredAt: fields.occurredAt.toISOString(),
+    effectiveUntil: addMonths(fields.occurredAt, effectMonths).toISOString(),
+    evidence: fields.evidence,
+    ...(fields.narrative ? { narrative: fields.narrative } : {}),
     schemeVersion: scheme.version,
-    recordedBy: command.recordedBy,
-    authority: command.authority,
+    recordedBy: fields.recordedBy,
+    authority: fields.authority,
   };
-  return [{ type: 'EntryPosted', data: entry }];
 };
+
+/**
+ * Four eyes (DESIGN §1.2): a deduction at or above the scheme's threshold, a grade cap, or any serious rule
+ * takes effect only when a second person approves it.
+ */
+export const needsFourEyes = (scheme: Scheme, rule: RuleItem, points: number): boolean =>
+  rule.direction === 'gradeCap' ||
+  rule.severity === 'serious' ||
+  (points < 0 && -points >= scheme.dueProcess.fourEyesThresholdPoints);
+
+/** An entry takes effect, and its subject is told. */
+export const postedWithNotice = (entry: EntryPosted): LedgerEvent[] => [
+  { type: 'EntryPosted', data: entry },
+  { type: 'SubjectNotified', data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryPosted' } },
+];
 
 const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): void => {
   if (occurredAt > now) {
@@ -176,7 +183,7 @@ const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): voi
   }
 };
 
-const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
+export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
   const refused = evidence.find((item) => !rule.evidenceKinds.includes(item.kind));
   if (refused) {
     throw new LedgerRuleViolation(
@@ -226,11 +233,11 @@ const pointsFor = (rule: RuleItem, command: RecordEntry): number => {
  * cap. Windows ending at the new entry and at every later entry of the same rule within a period of it
  * are checked, since the new entry falls into all of them.
  */
-const checkPeriodCap = (rule: RuleItem, entries: readonly EntryPosted[], occurredAt: Date, points: number): void => {
+const checkPeriodCap = (rule: RuleItem, entries: readonly EntryRecord[], occurredAt: Date, points: number): void => {
   const cap = rule.perPeriodCap;
   if (!cap) return;
   const sameRule = entries
-    .filter((entry) => entry.ruleCode === rule.code)
+    .filter((entry) => entry.ruleCode === rule.code && entry.status !== 'rejected' && entry.status !== 'reversed')
     .map((entry) => ({ at: new Date(entry.occurredAt), points: Math.abs(entry.points) }));
   const candidate = { at: occurredAt, points: Math.abs(points) };
   const all = [...sameRule, candidate];
@@ -249,8 +256,4 @@ const checkPeriodCap = (rule: RuleItem, entries: readonly EntryPosted[], occurre
       );
     }
   }
-};
-
-const assertNever = (value: never): never => {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 };

@@ -134,6 +134,17 @@ export const addWorkingDays = (calendar: WorkingDayCalendar, instant: Date, work
 };
 
 /**
+ * The deadline `days` calendar days after `instant`, under the same conventions: the end (24:00 local) of the
+ * n-th day after the instant's local day, the trigger day not counted. Weekends and holidays count like any
+ * day, so the calendar's years do not bound it: only its UTC offset is used.
+ */
+export const addDays = (calendar: WorkingDayCalendar, instant: Date, days: number): Date => {
+  if (!Number.isSafeInteger(days) || days < 1) throw new RangeError(`a deadline is at least 1 day away, not ${days}`);
+  const triggerDay = parseDate(localDayOf(calendar, instant));
+  return endOfLocalDay(calendar, formatDate(new Date(triggerDay.getTime() + days * dayMs)));
+};
+
+/**
  * Whether `at` is at or past addWorkingDays(calendar, instant, workingDays), looking only at the days
  * before `at`'s local day. So a clock inside the calendar's years can always answer, even when the deadline
  * itself would fall in a year the calendar does not list yet (it has then not passed).

@@ -19,7 +19,12 @@ export interface SubjectRecord {
 
 export interface ScoreReadModel {
   subject(subjectId: string): SubjectRecord | undefined;
+  /** The entries that can count (posted and not reversed), with the end of a repaired one's effect. */
   entries(subjectId: string): ScoredEntry[];
+  /** The subject of a posted (or reversed) entry. */
+  subjectOfEntry(entryId: string): string | undefined;
+  /** Entries whose effect period has ended but whose expiry is not yet recorded, oldest first. */
+  dueExpiries(at: Date, limit: number): { subjectId: string; entryId: string }[];
 }
 
 export const createScoreProjection = (db: Database): Projection & ScoreReadModel => {
@@ -30,7 +35,10 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
     CREATE TABLE IF NOT EXISTS score_entries (
       entry_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, rule_code TEXT NOT NULL, direction TEXT NOT NULL,
       points INTEGER NOT NULL, grade_cap TEXT, severity TEXT NOT NULL, occurred_at TEXT NOT NULL,
-      effective_until TEXT NOT NULL, scheme_version TEXT NOT NULL);
+      effective_until TEXT NOT NULL, scheme_version TEXT NOT NULL,
+      reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX IF NOT EXISTS score_entries_by_expiry ON score_entries (effective_until)
+      WHERE reversed = 0 AND ended_at IS NULL AND expired = 0;
     CREATE INDEX IF NOT EXISTS score_entries_by_subject ON score_entries (subject_id, occurred_at);
   `);
   const insertSubject = db.prepare(
@@ -43,8 +51,19 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
      VALUES (@entryId, @subjectId, @ruleCode, @direction, @points, @gradeCap, @severity, @occurredAt,
        @effectiveUntil, @schemeVersion)`,
   );
+  const markReversed = db.prepare('UPDATE score_entries SET reversed = ? WHERE entry_id = ?');
+  const markEnded = db.prepare('UPDATE score_entries SET ended_at = ? WHERE entry_id = ?');
   const selectSubject = db.prepare('SELECT * FROM score_subjects WHERE subject_id = ?');
-  const selectEntries = db.prepare('SELECT * FROM score_entries WHERE subject_id = ? ORDER BY occurred_at, entry_id');
+  const selectEntries = db.prepare(
+    'SELECT * FROM score_entries WHERE subject_id = ? AND reversed = 0 ORDER BY occurred_at, entry_id',
+  );
+  const selectSubjectOfEntry = db.prepare('SELECT subject_id FROM score_entries WHERE entry_id = ?');
+  const selectDueExpiries = db.prepare(
+    `SELECT subject_id, entry_id, effective_until FROM score_entries
+     WHERE reversed = 0 AND ended_at IS NULL AND expired = 0 AND effective_until <= ?
+     ORDER BY effective_until, entry_id LIMIT ?`,
+  );
+  const markExpired = db.prepare('UPDATE score_entries SET expired = 1 WHERE entry_id = ?');
 
   const onRegistered = (data: SubjectRegistered, event: RecordedEvent): void => {
     insertSubject.run({ ...data, adultFrom: data.adultFrom ?? null, registeredAt: event.recordedAt.toISOString() });
@@ -61,8 +80,37 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
     },
     apply(event) {
       if (!isLedgerEvent(event)) return;
-      if (event.type === 'SubjectRegistered') onRegistered(event.data, event);
-      if (event.type === 'EntryPosted') onEntryPosted(event.data);
+      switch (event.type) {
+        case 'SubjectRegistered':
+          return onRegistered(event.data, event);
+        case 'EntryPosted':
+          return onEntryPosted(event.data);
+        case 'EntryReversed':
+          markReversed.run(1, event.data.entryId);
+          return;
+        case 'EntryReinstated':
+          markReversed.run(0, event.data.entryId);
+          return;
+        case 'EntryExpired':
+          markExpired.run(event.data.entryId);
+          return;
+        case 'CreditRepairGranted':
+          markEnded.run(event.recordedAt.toISOString(), event.data.entryId);
+          return;
+        default:
+          return;
+      }
+    },
+    subjectOfEntry(entryId) {
+      return (selectSubjectOfEntry.get(entryId) as { subject_id: string } | undefined)?.subject_id;
+    },
+    dueExpiries(at, limit) {
+      return (selectDueExpiries.all(at.toISOString(), limit) as { subject_id: string; entry_id: string }[]).map(
+        (row) => ({
+          subjectId: row.subject_id,
+          entryId: row.entry_id,
+        }),
+      );
     },
     subject(subjectId) {
       const row = selectSubject.get(subjectId) as Record<string, string | number | null> | undefined;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import {
+  approve,
   bearer,
   evidenceOf,
   fixedClock,
@@ -104,11 +105,12 @@ describe('eligibility for a restriction', () => {
       '2026-07-05',
       '2026-08-05',
     ].entries()) {
-      await recordEntry(service, 'li', {
+      const proposed = await recordEntry(service, 'li', {
         ruleCode: 'PUB-EQUIPMENT-DAMAGE',
         occurredAt: `${occurredAt}T00:00:00Z`,
         evidence: [evidenceOf('adminPenaltyDecision', `AP-${index}`)],
       });
+      await approve(service, proposed.body.entryId);
     }
     await caughtUp();
     const score = await request(service.app)
@@ -147,11 +149,12 @@ describe('eligibility for a perk', () => {
   it('is refused when a grade cap holds the grade below the minimum, whatever the points', async () => {
     await recordEntry(service, 'li', heroic('2026-01-05T00:00:00Z', 'H-1'));
     await recordEntry(service, 'li', heroic('2026-02-05T00:00:00Z', 'H-2'));
-    await recordEntry(service, 'li', {
+    const dui = await recordEntry(service, 'li', {
       ruleCode: 'TRF-DUI',
       occurredAt: '2026-03-01T22:00:00Z',
       evidence: [evidenceOf('courtJudgment', 'DUI-1')],
     });
+    await approve(service, dui.body.entryId);
     await caughtUp();
     expect((await ask('li', 'perk=HEATING_DISCOUNT', heating)).body).toEqual({
       eligible: false,

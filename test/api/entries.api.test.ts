@@ -33,7 +33,8 @@ describe('POST /v1/subjects/{id}/entries', () => {
     expect(response.status).toBe(201);
     expect(response.body.status).toBe('posted');
     expect(schemas.validate('api/responses.json#/$defs/EntryRecorded', response.body)).toBeUndefined();
-    const [, posted] = await service.store.readStream('subject-li');
+    const [, posted, notice] = await service.store.readStream('subject-li');
+    expect(notice?.data).toEqual({ subjectId: 'li', entryId: response.body.entryId, notice: 'entryPosted' });
     expect(posted?.data).toMatchObject({
       entryId: response.body.entryId,
       ruleCode: 'TRF-TICKET',
@@ -43,7 +44,7 @@ describe('POST /v1/subjects/{id}/entries', () => {
       recordedBy: official,
       effectiveUntil: '2027-10-01T08:00:00.000Z',
     });
-    expect(posted?.position).toBe(response.body.position);
+    expect(notice?.position).toBe(response.body.position);
   });
 
   it('records points chosen from a range when a narrative justifies them', async () => {

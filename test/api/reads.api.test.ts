@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { evidenceOf, openTestService, recordEntry, registerPerson, signIn } from '../support/ledgerService';
+import { approve, evidenceOf, openTestService, recordEntry, registerPerson, signIn } from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
@@ -36,7 +36,13 @@ describe('GET /v1/subjects/{id}/score', () => {
       grade: 'A',
       schemeVersion: 'rongcheng-2021.1',
       asOf: '2026-11-26T10:00:00.000Z',
-      explanation: { entries: [], bindingConstraint: 'points', pointsToNextBandUp: 30, pointsToNextBandDown: 41 },
+      explanation: {
+        entries: [],
+        bindingConstraint: 'points',
+        pointsToNextBandUp: 30,
+        pointsToNextBandDown: 41,
+        nextChange: null,
+      },
     });
     expect(schemas.validate('api/responses.json#/$defs/Score', response.body)).toBeUndefined();
   });
@@ -84,8 +90,10 @@ describe('GET /v1/subjects/{id}/score', () => {
       occurredAt: '2026-03-01T22:00:00Z',
       evidence: [evidenceOf('courtJudgment')],
     });
+    expect(entry.status).toBe(202);
+    const approved = await approve(service, entry.body.entryId);
     const { body } = await request(service.app)
-      .get(`/v1/subjects/zhao/score?minPosition=${entry.body.position}`)
+      .get(`/v1/subjects/zhao/score?minPosition=${approved.position}`)
       .set(as.auditor);
     expect(body.score).toBe(1060);
     expect(body.grade).toBe('C');
@@ -137,9 +145,11 @@ describe('GET /v1/subjects/{id}/history', () => {
     ).toEqual([
       ['SubjectRegistered', 0, 1000],
       ['EntryPosted', 30, 1030],
+      ['SubjectNotified', 0, 1030],
       ['EntryPosted', -5, 1025],
+      ['SubjectNotified', 0, 1025],
     ]);
-    expect(body.items[2]).toMatchObject({
+    expect(body.items[3]).toMatchObject({
       occurredAt: '2026-03-01T08:00:00.000Z',
       recordedAt: '2026-11-26T10:00:00.000Z',
       recordedBy: 'officer-zhang',
@@ -160,21 +170,21 @@ describe('GET /v1/subjects/{id}/history', () => {
       });
     }
     const first = await request(service.app)
-      .get(`/v1/subjects/wang/history?limit=2&minPosition=${position}`)
+      .get(`/v1/subjects/wang/history?limit=4&minPosition=${position}`)
       .set(as.auditor);
     const second = await request(service.app)
-      .get(`/v1/subjects/wang/history?limit=2&after=${first.body.next}`)
+      .get(`/v1/subjects/wang/history?limit=4&after=${first.body.next}`)
       .set(as.auditor);
     const third = await request(service.app)
-      .get(`/v1/subjects/wang/history?limit=2&after=${second.body.next}`)
+      .get(`/v1/subjects/wang/history?limit=4&after=${second.body.next}`)
       .set(as.auditor);
-    expect([first, second, third].map((page) => page.body.items.length)).toEqual([2, 2, 1]);
+    expect([first, second, third].map((page) => page.body.items.length)).toEqual([4, 4, 1]);
     expect(third.body.next).toBeNull();
     expect(third.body.items[0].balance).toBe(1008);
   });
 
   it('refuses a page size over 200', async () => {
-    const response = await request(service.app).get('/v1/subjects/wang/history?limit=201').set(as.auditor);
+    const response = await request(service.app).get('/v1/subjects/wang/history?limit=401').set(as.auditor);
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe('/limit');
   });

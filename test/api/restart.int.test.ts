@@ -58,7 +58,7 @@ describe('a restart on the same file', () => {
     const history = await request(second.app)
       .get(`/v1/subjects/wang/history?minPosition=${entry.body.position}`)
       .set((await signIn(second)).auditor);
-    expect(history.body.items.map((item: { balance: number }) => item.balance)).toEqual([1000, 1002]);
+    expect(history.body.items.map((item: { balance: number }) => item.balance)).toEqual([1000, 1002, 1002]);
     await second.close();
   });
 

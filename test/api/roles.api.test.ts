@@ -14,7 +14,7 @@ let listingId: string;
 let counter = 0;
 
 const ticket = () => ({
-  ruleCode: 'COM-SUED-BREACH',
+  ruleCode: 'COM-CONTRACT-BREACH',
   occurredAt: '2026-10-01T08:00:00Z',
   evidence: [evidenceOf('courtJudgment', `J-${(counter += 1)}`)],
 });

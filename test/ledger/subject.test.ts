@@ -25,6 +25,11 @@ const recordEntry = (overrides: Partial<RecordEntry> = {}): RecordEntry => ({
   ...overrides,
 });
 
+const noticeOf = (entryId: string): LedgerEvent => ({
+  type: 'SubjectNotified',
+  data: { subjectId: 's1', entryId, notice: 'entryPosted' },
+});
+
 const ticketPosted: EntryPosted = {
   entryId: '01890000-0000-7000-8000-000000000001',
   subjectId: 's1',
@@ -105,14 +110,14 @@ describe('recording an entry', () => {
   it('posts a fixed-points deduction judged under the scheme in force, effective for its severity', () =>
     given([personRegistered], context)
       .when(recordEntry())
-      .then([{ type: 'EntryPosted', data: ticketPosted }]));
+      .then([{ type: 'EntryPosted', data: ticketPosted }, noticeOf(ticketPosted.entryId)]));
 
-  it('posts a grade cap with no points', () =>
+  it('only proposes a grade cap, with no points, for a second person to approve', () =>
     given([personRegistered], context)
       .when(recordEntry({ ruleCode: 'TRF-DUI', evidence: [evidenceOf('courtJudgment')] }))
       .then([
         {
-          type: 'EntryPosted',
+          type: 'EntryProposed',
           data: {
             ...ticketPosted,
             ruleCode: 'TRF-DUI',
@@ -143,6 +148,7 @@ describe('recording an entry', () => {
             evidence: [evidenceOf('volunteerHoursCert')],
           },
         },
+        noticeOf(ticketPosted.entryId),
       ]));
 
   it('clamps an effect period that ends on a day the month lacks', () =>
@@ -153,6 +159,7 @@ describe('recording an entry', () => {
           type: 'EntryPosted',
           data: { ...ticketPosted, occurredAt: '2024-02-29T12:00:00.000Z', effectiveUntil: '2025-02-28T12:00:00.000Z' },
         },
+        noticeOf(ticketPosted.entryId),
       ]));
 
   it('refuses an entry for a subject that is not registered', () =>
@@ -257,5 +264,6 @@ describe("a rule's cap per period", () => {
             effectiveUntil: '2028-05-31T00:00:00.000Z',
           },
         },
+        noticeOf(ticketPosted.entryId),
       ]));
 });

@@ -1,11 +1,6 @@
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
-import {
-  decideSubject,
-  evolveSubject,
-  initialSubjectState,
-  type DecisionContext,
-  type SubjectCommand,
-} from '../../src/ledger/subject';
+import { decideSubject, type DecisionContext, type SubjectCommand } from '../../src/ledger/subject';
+import { evolveSubject, initialSubjectState } from '../../src/ledger/subjectState';
 
 /**
  * given(events).when(command).then(events) | .thenRefuses(code): the subject decider's rules, read as rules.

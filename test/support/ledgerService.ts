@@ -89,6 +89,16 @@ export const registerPerson = async (service: LedgerService, id: string, birthDa
   return response.body as { id: string; position: string };
 };
 
+/** Approves a proposed entry as a second person (four eyes). */
+export const approve = async (service: LedgerService, entryId: string) => {
+  const response = await request(service.app)
+    .post(`/v1/entries/${entryId}/approval`)
+    .set(await bearer(service, { subject: 'approver-wu', roles: ['approver'] }))
+    .send({ decision: 'approve' });
+  if (response.status !== 200) throw new Error(`approval failed: ${JSON.stringify(response.body)}`);
+  return response.body as { entryId: string; status: string; position: string };
+};
+
 /** Records as a recorder of the first authority the rule accepts. */
 export const recordEntry = async (service: LedgerService, subjectId: string, body: Record<string, unknown>) =>
   request(service.app)

@@ -19,6 +19,12 @@ export const permissions = [
   'accessLog:read',
   'accessLog:query',
   'metrics:read',
+  'approval:read',
+  'entry:approve',
+  'entry:reinstate',
+  'statement:add',
+  'repair:request',
+  'repair:decide',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -31,6 +37,8 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'history:read': 'own',
     'listing:read': 'own',
     'accessLog:read': 'own',
+    'statement:add': 'own',
+    'repair:request': 'own',
   },
   recorder: {
     'subject:register': 'any',
@@ -39,9 +47,16 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'listing:write': 'any',
     // The court clerks who carry out removals work from the lists and the overdue queue.
     'listing:read': 'any',
+    'entry:reinstate': 'any',
   },
-  approver: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
-  appealOfficer: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any' },
+  approver: {
+    'subject:read': 'any',
+    'score:read': 'any',
+    'history:read': 'any',
+    'approval:read': 'any',
+    'entry:approve': 'any',
+  },
+  appealOfficer: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any', 'repair:decide': 'any' },
   auditor: {
     'subject:read': 'any',
     'score:read': 'any',
@@ -50,6 +65,7 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'accessLog:read': 'any',
     'accessLog:query': 'any',
     'metrics:read': 'any',
+    'approval:read': 'any',
   },
   consumer: { 'eligibility:ask': 'any' },
   operator: { 'metrics:read': 'any' },

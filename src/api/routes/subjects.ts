@@ -119,7 +119,11 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
         { subjectId: req.params.id as string, ...body },
         { idempotencyKey, actorId, authority },
       );
-      return { status: 201, body: { entryId: result.entryId, status: result.status, position: result.position } };
+      // Pending a second person's approval (four eyes): accepted, not yet in effect.
+      return {
+        status: result.status === 'pending' ? 202 : 201,
+        body: { entryId: result.entryId, status: result.status, position: result.position },
+      };
     }),
   );
 

@@ -1,0 +1,317 @@
+import type { EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
+import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
+import { findRule, isRange } from './scheme';
+import type { DecisionContext } from './subject';
+import { checkEvidence, judgedEntry, postedWithNotice } from './subject';
+import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
+
+/**
+ * What happens to an entry after it is recorded: four-eyes approval, reversal (always a compensating
+ * event; nothing is deleted), an objection upheld, amendment, reinstatement with new evidence, the
+ * subject's statement of dispute, and expiry. Pure deciders over the subject's state.
+ */
+
+export interface DecideApproval {
+  type: 'DecideApproval';
+  subjectId: string;
+  entryId: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  approverId: string;
+}
+
+export interface ReverseEntry {
+  type: 'ReverseEntry';
+  subjectId: string;
+  entryId: string;
+  reason: ReversalReason;
+  objectionId?: string;
+  reasons: string;
+  decidedBy: string;
+}
+
+export interface UpholdEntry {
+  type: 'UpholdEntry';
+  subjectId: string;
+  entryId: string;
+  objectionId: string;
+  decidedBy: string;
+}
+
+export interface AmendEntry {
+  type: 'AmendEntry';
+  subjectId: string;
+  entryId: string;
+  /** The id of the entry that replaces it. */
+  newEntryId: string;
+  objectionId: string;
+  ruleCode?: string;
+  points?: number;
+  reasons: string;
+  decidedBy: string;
+}
+
+export interface ReinstateEntry {
+  type: 'ReinstateEntry';
+  subjectId: string;
+  entryId: string;
+  evidence: EvidenceRef[];
+  reasons: string;
+  reinstatedBy: string;
+  authority: string;
+}
+
+export interface AddStatementOfDispute {
+  type: 'AddStatementOfDispute';
+  subjectId: string;
+  entryId: string;
+  text: string;
+}
+
+export interface ExpireEntry {
+  type: 'ExpireEntry';
+  subjectId: string;
+  entryId: string;
+}
+
+export type EntryLifecycleCommand =
+  DecideApproval | ReverseEntry | UpholdEntry | AmendEntry | ReinstateEntry | AddStatementOfDispute | ExpireEntry;
+
+/** Entries that count, or counted until their period ended: what an objection can still correct. */
+const standing: readonly EntryStatus[] = ['posted', 'expired'];
+
+export const entryOf = (state: SubjectState, subjectId: string, entryId: string): EntryRecord => {
+  if (!state.registered) throw new SubjectNotFound(subjectId);
+  const entry = state.entries[entryId];
+  if (!entry)
+    throw new LedgerRuleViolation('entry-not-found', `subject ${subjectId} has no entry ${entryId}`, { entryId });
+  return entry;
+};
+
+const requireStatus = (entry: EntryRecord, allowed: readonly EntryStatus[], code: string): void => {
+  if (!allowed.includes(entry.status)) {
+    throw new LedgerRuleViolation(code, `entry ${entry.entryId} is ${entry.status}, not ${allowed.join(' or ')}`, {
+      status: entry.status,
+    });
+  }
+};
+
+const requireReasons = (reasons: string | undefined): string => {
+  if (!reasons || reasons.trim() === '')
+    throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');
+  return reasons;
+};
+
+export const decideEntryLifecycle = (
+  command: EntryLifecycleCommand,
+  state: SubjectState,
+  context: DecisionContext,
+): LedgerEvent[] => {
+  const entry = entryOf(state, command.subjectId, command.entryId);
+  switch (command.type) {
+    case 'DecideApproval':
+      return decideApproval(command, entry);
+    case 'ReverseEntry':
+      requireStatus(entry, standing, 'entry-not-in-effect');
+      return [
+        {
+          type: 'EntryReversed',
+          data: {
+            subjectId: command.subjectId,
+            entryId: command.entryId,
+            reason: command.reason,
+            ...(command.objectionId ? { objectionId: command.objectionId } : {}),
+            decidedBy: command.decidedBy,
+            reasons: requireReasons(command.reasons),
+          },
+        },
+        {
+          type: 'SubjectNotified',
+          data: { subjectId: command.subjectId, entryId: command.entryId, notice: 'entryReversed' },
+        },
+      ];
+    case 'UpholdEntry':
+      requireStatus(entry, standing, 'entry-not-in-effect');
+      return [
+        {
+          type: 'EntryUpheld',
+          data: {
+            subjectId: command.subjectId,
+            entryId: command.entryId,
+            objectionId: command.objectionId,
+            decidedBy: command.decidedBy,
+          },
+        },
+        {
+          type: 'SubjectNotified',
+          data: { subjectId: command.subjectId, entryId: command.entryId, notice: 'entryUpheld' },
+        },
+      ];
+    case 'AmendEntry':
+      return amend(command, entry, context);
+    case 'ReinstateEntry':
+      return reinstate(command, entry, context);
+    case 'AddStatementOfDispute':
+      return addStatement(command, entry, context);
+    case 'ExpireEntry':
+      requireStatus(entry, ['posted'], 'entry-not-in-effect');
+      if (new Date(entry.effectiveUntil) > context.now) {
+        throw new LedgerRuleViolation('entry-not-due', `entry ${entry.entryId} counts until ${entry.effectiveUntil}`);
+      }
+      return [
+        {
+          type: 'EntryExpired',
+          data: { subjectId: command.subjectId, entryId: command.entryId, expiredAt: entry.effectiveUntil },
+        },
+      ];
+  }
+};
+
+/** Four eyes: the recorder never approves their own entry, and a rejection says why. */
+const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEvent[] => {
+  requireStatus(entry, ['pending'], 'entry-not-pending');
+  if (command.approverId === entry.recordedBy) {
+    throw new LedgerForbidden('separation-of-duties', 'the recorder of an entry cannot approve or reject it');
+  }
+  if (command.decision === 'reject') {
+    const reason = requireReasons(command.reason);
+    return [
+      {
+        type: 'EntryRejected',
+        data: { subjectId: entry.subjectId, entryId: entry.entryId, rejectedBy: command.approverId, reason },
+      },
+    ];
+  }
+  return [
+    {
+      type: 'EntryApproved',
+      data: {
+        subjectId: entry.subjectId,
+        entryId: entry.entryId,
+        approvedBy: command.approverId,
+        ...(command.reason ? { reason: command.reason } : {}),
+      },
+    },
+    ...postedWithNotice({ ...entryPostedOf(entry), approvedBy: command.approverId }),
+  ];
+};
+
+/** An objection amended the entry: it is reversed, and a corrected entry for the same conduct takes its place. */
+const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
+  requireStatus(entry, standing, 'entry-not-in-effect');
+  const reasons = requireReasons(command.reasons);
+  const scheme = schemes.versions.find((version) => version.version === entry.schemeVersion);
+  const rule = scheme && findRule(scheme, command.ruleCode ?? entry.ruleCode);
+  if (!scheme || !rule) {
+    throw new LedgerRuleViolation(
+      'unknown-rule',
+      `scheme ${entry.schemeVersion} has no rule ${command.ruleCode ?? entry.ruleCode}`,
+    );
+  }
+  const points = isRange(rule.points) ? (command.points ?? entry.points) : (rule.points ?? 0);
+  if (isRange(rule.points) && (points < rule.points.min || points > rule.points.max)) {
+    throw new LedgerRuleViolation(
+      'points-out-of-range',
+      `rule ${rule.code} allows ${rule.points.min} to ${rule.points.max} points, not ${points}`,
+    );
+  }
+  if (!isRange(rule.points) && command.points !== undefined) {
+    throw new LedgerRuleViolation('points-not-allowed', `rule ${rule.code} fixes its own effect`);
+  }
+  const replacement = judgedEntry(scheme, rule, {
+    entryId: command.newEntryId,
+    subjectId: entry.subjectId,
+    evidence: entry.evidence,
+    narrative: reasons,
+    recordedBy: command.decidedBy,
+    authority: entry.authority,
+    occurredAt: new Date(entry.occurredAt),
+    points,
+  });
+  return [
+    {
+      type: 'EntryReversed',
+      data: {
+        subjectId: entry.subjectId,
+        entryId: entry.entryId,
+        reason: 'amended',
+        objectionId: command.objectionId,
+        decidedBy: command.decidedBy,
+        reasons,
+      },
+    },
+    { type: 'SubjectNotified', data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryReversed' } },
+    ...postedWithNotice({ ...replacement, amends: entry.entryId }),
+  ];
+};
+
+/** The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice. */
+const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
+  requireStatus(entry, ['reversed'], 'entry-not-reversed');
+  const rule = schemes.versions
+    .find((version) => version.version === entry.schemeVersion)
+    ?.catalogue.find((item) => item.code === entry.ruleCode);
+  if (!rule)
+    throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
+  if (!rule.recordingAuthorities.includes(command.authority)) {
+    throw new LedgerForbidden(
+      'outside-authority',
+      `rule ${rule.code} is recorded by ${rule.recordingAuthorities.join(', ')}, not by ${command.authority}`,
+    );
+  }
+  checkEvidence(rule, command.evidence);
+  const reused = command.evidence.find((item) => entry.evidenceSeen.includes(item.sha256));
+  if (reused) {
+    throw new LedgerRuleViolation(
+      'evidence-not-new',
+      `document ${reused.documentNumber} was already behind this entry; reinstatement needs new evidence`,
+    );
+  }
+  return [
+    {
+      type: 'EntryReinstated',
+      data: {
+        subjectId: entry.subjectId,
+        entryId: entry.entryId,
+        evidence: command.evidence,
+        reinstatedBy: command.reinstatedBy,
+        reasons: requireReasons(command.reasons),
+      },
+    },
+    {
+      type: 'SubjectNotified',
+      data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryReinstated' },
+    },
+  ];
+};
+
+const wordsIn = (text: string): number => text.trim().split(/\s+/).filter(Boolean).length;
+
+/** The subject's own account beside an entry an objection did not remove (at most the scheme's word count). */
+const addStatement = (
+  command: AddStatementOfDispute,
+  entry: EntryRecord,
+  { now, schemes }: DecisionContext,
+): LedgerEvent[] => {
+  if (!entry.upheld) {
+    throw new LedgerRuleViolation(
+      'entry-not-upheld',
+      'a statement of dispute goes beside an entry whose objection was upheld',
+    );
+  }
+  const wordsMax = schemes.forReading(now).dueProcess.statementOfDisputeWordsMax;
+  if (wordsIn(command.text) > wordsMax) {
+    throw new LedgerRuleViolation('statement-too-long', `a statement of dispute has at most ${wordsMax} words`, {
+      wordsMax,
+    });
+  }
+  if (entry.statementOfDispute !== undefined) {
+    throw new LedgerRuleViolation('statement-already-added', 'the entry already carries a statement of dispute');
+  }
+  return [
+    {
+      type: 'StatementOfDisputeAdded',
+      data: { subjectId: entry.subjectId, entryId: entry.entryId, text: command.text.trim() },
+    },
+  ];
+};

@@ -1,0 +1,549 @@
+import type { EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import type {
+  ObjectionAutoReversed,
+  ObjectionDecided,
+  ObjectionFiled,
+  ObjectionOutcome,
+  ReconsiderationAutoReversed,
+  ReconsiderationDecided,
+  ReconsiderationOutcome,
+  ReconsiderationRequested,
+} from '../events/objectionEvents';
+import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
+import type { EntryFacts } from './ledger';
+import { findRule, isRange, type DueProcess } from './scheme';
+import type { SchemeBook } from './schemeBook';
+import { addDays, addWorkingDays, type WorkingDayCalendar } from './workingDays';
+
+/**
+ * The objection decider: one stream per objection to one entry (reference/domain.md B6, FCRA §1681i).
+ * Pure: `decideObjection(command, state, context)` returns events or throws; `evolveObjection` folds one event.
+ *
+ * The life of an objection, and the rules at each step:
+ * - filed by the entry's subject, on an entry in effect, while no other objection to it is open; filing asks
+ *   the recorder for evidence, due `evidenceRequestWorkingDays` working days later, and sets the decision due
+ *   `objectionDecisionDays` days later;
+ * - the recorder may submit evidence until it is due; the subject may add evidence until the decision is due;
+ * - an appeal officer, who is neither the entry's recorder nor its approver, may extend the deadline once, by
+ *   `objectionExtensionDays` and only after the subject added evidence, and decides with reasons, before the
+ *   deadline; at the deadline the entry is reversed instead (ReverseMissedDeadline, the scheduler's command);
+ * - a subject who lost (upheld, frivolous, amended) may ask once, within `reconsiderationRequestWorkingDays`
+ *   working days, for reconsideration by a senior appeal officer other than the first, who decides within
+ *   `reconsiderationDecisionDays` days or the entry is reversed.
+ * Deadlines are instants (see workingDays.ts): a step is in time strictly before its deadline.
+ */
+
+/** Where an objection stands. `pending` and `reconsidering` await an officer: the entry shows as disputed. */
+export type ObjectionStatus = 'pending' | 'decided' | 'reconsidering' | 'reconsidered' | 'autoReversed';
+
+export interface ObjectionState {
+  filed?: ObjectionFiled;
+  /** As filed, moved by the extension. */
+  decisionDueBy?: string;
+  recorderEvidenceSubmitted: boolean;
+  subjectEvidenceAdded: boolean;
+  extended: boolean;
+  decision?: ObjectionDecided;
+  autoReversal?: ObjectionAutoReversed;
+  reconsiderationRequest?: ReconsiderationRequested;
+  reconsideration?: ReconsiderationDecided;
+  reconsiderationAutoReversal?: ReconsiderationAutoReversed;
+}
+
+export const initialObjectionState = (): ObjectionState => ({
+  recorderEvidenceSubmitted: false,
+  subjectEvidenceAdded: false,
+  extended: false,
+});
+
+export const evolveObjection = (state: ObjectionState, event: LedgerEvent): ObjectionState => {
+  switch (event.type) {
+    case 'ObjectionFiled':
+      return { ...state, filed: event.data, decisionDueBy: event.data.decisionDueBy };
+    case 'RecorderEvidenceSubmitted':
+      return { ...state, recorderEvidenceSubmitted: true };
+    case 'SubjectEvidenceAdded':
+      return { ...state, subjectEvidenceAdded: true };
+    case 'ObjectionDeadlineExtended':
+      return { ...state, extended: true, decisionDueBy: event.data.newDecisionDueBy };
+    case 'ObjectionDecided':
+      return { ...state, decision: event.data };
+    case 'ObjectionAutoReversed':
+      return { ...state, autoReversal: event.data };
+    case 'ReconsiderationRequested':
+      return { ...state, reconsiderationRequest: event.data };
+    case 'ReconsiderationDecided':
+      return { ...state, reconsideration: event.data };
+    case 'ReconsiderationAutoReversed':
+      return { ...state, reconsiderationAutoReversal: event.data };
+    default:
+      // Other streams' events never reach an objection's.
+      return state;
+  }
+};
+
+export const statusOf = (state: ObjectionState): ObjectionStatus | undefined => {
+  if (!state.filed) return undefined;
+  if (state.autoReversal || state.reconsiderationAutoReversal) return 'autoReversed';
+  if (state.reconsideration) return 'reconsidered';
+  if (state.reconsiderationRequest) return 'reconsidering';
+  return state.decision ? 'decided' : 'pending';
+};
+
+/** First-instance outcomes against the subject: the only ones they may ask to have reconsidered. */
+const reconsiderableOutcomes: readonly ObjectionOutcome[] = ['upheld', 'frivolous', 'amended'];
+
+/**
+ * Open while a step remains in it: a decision awaited, or a reconsideration the subject may still ask for.
+ * A second objection to the entry waits until then, so that it cannot bypass the reconsideration.
+ */
+export const isObjectionOpen = (state: ObjectionState, now: Date): boolean => {
+  const status = statusOf(state);
+  if (status === 'pending' || status === 'reconsidering') return true;
+  const { decision } = state;
+  return (
+    status === 'decided' &&
+    decision?.reconsiderationDueBy !== undefined &&
+    now < new Date(decision.reconsiderationDueBy)
+  );
+};
+
+/** The entry the objection now bears on: the replacement, once a decision amended the original. */
+export const entryInEffect = (state: ObjectionState): string | undefined =>
+  state.reconsideration?.amendedEntryId ?? state.decision?.amendedEntryId ?? state.filed?.entryId;
+
+/** What an amendment asks for: new points, a new rule, or both. */
+export interface Amendment {
+  points?: number;
+  ruleCode?: string;
+}
+
+export interface FileObjection {
+  type: 'FileObjection';
+  objectionId: string;
+  /** The entry objected to, as the subject's stream has it now. */
+  entry: EntryFacts;
+  grounds: string;
+  evidence: EvidenceRef[];
+  filedBy: string;
+  /** The filer's own subject id, when they are a resident. */
+  filerSubjectId?: string;
+}
+
+/** Evidence from a party: the entry's recorder answering the request, or the subject adding to the objection. */
+export interface SubmitEvidence {
+  type: 'SubmitEvidence';
+  objectionId: string;
+  evidence: EvidenceRef[];
+  by: string;
+  bySubjectId?: string;
+}
+
+export interface ExtendDecisionDeadline {
+  type: 'ExtendDecisionDeadline';
+  objectionId: string;
+  by: string;
+}
+
+export interface DecideObjection extends Amendment {
+  type: 'DecideObjection';
+  objectionId: string;
+  outcome: ObjectionOutcome;
+  reasons: string;
+  decidedBy: string;
+  /** The entry as it stands, for judging an amendment. */
+  entry: EntryFacts;
+  /** Once the amendment is posted: the replacement's id, recorded with the decision. */
+  amendedEntryId?: string;
+}
+
+export interface RequestReconsideration {
+  type: 'RequestReconsideration';
+  objectionId: string;
+  grounds: string;
+  by: string;
+  bySubjectId?: string;
+}
+
+export interface DecideReconsideration extends Amendment {
+  type: 'DecideReconsideration';
+  objectionId: string;
+  outcome: ReconsiderationOutcome;
+  reasons: string;
+  decidedBy: string;
+  /** Whether the officer holds the senior rank (seniorAppealOfficer), above every first-instance officer. */
+  senior: boolean;
+  entry: EntryFacts;
+  amendedEntryId?: string;
+}
+
+/** The scheduler's command: the decision (or reconsideration) due has not come, and the subject wins. */
+export interface ReverseMissedDeadline {
+  type: 'ReverseMissedDeadline';
+  objectionId: string;
+}
+
+export type ObjectionCommand =
+  | FileObjection
+  | SubmitEvidence
+  | ExtendDecisionDeadline
+  | DecideObjection
+  | RequestReconsideration
+  | DecideReconsideration
+  | ReverseMissedDeadline;
+
+export interface ObjectionDecisionContext {
+  now: Date;
+  schemes: SchemeBook;
+  calendar: WorkingDayCalendar;
+}
+
+export const decideObjection = (
+  command: ObjectionCommand,
+  state: ObjectionState,
+  context: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  if (command.type === 'FileObjection') return file(command, state, context);
+  const filed = existingObjection(state, command.objectionId);
+  switch (command.type) {
+    case 'SubmitEvidence':
+      return submitEvidence(command, state, filed, context);
+    case 'ExtendDecisionDeadline':
+      return extend(command, state, filed, context);
+    case 'DecideObjection':
+      return decide(command, state, filed, context);
+    case 'RequestReconsideration':
+      return requestReconsideration(command, state, filed, context);
+    case 'DecideReconsideration':
+      return decideReconsideration(command, state, filed, context);
+    case 'ReverseMissedDeadline':
+      return reverseMissedDeadline(state, filed, context);
+    default:
+      return assertNever(command);
+  }
+};
+
+const file = (command: FileObjection, state: ObjectionState, context: ObjectionDecisionContext): LedgerEvent[] => {
+  const { entry } = command;
+  const { now } = context;
+  if (state.filed) {
+    if (isObjectionOpen(state, now)) {
+      throw new LedgerRuleViolation(
+        'objection-already-open',
+        `entry ${entry.entryId} already has an open objection, ${state.filed.objectionId}`,
+        { objectionId: state.filed.objectionId },
+      );
+    }
+    // The objection this command was meant to follow closed while it ran: a retry files the next one.
+    throw new LedgerConflict('concurrent-writes', `objection ${state.filed.objectionId} changed; try again`);
+  }
+  if (command.filerSubjectId !== entry.subjectId) {
+    throw new LedgerForbidden('not-the-subject', `only subject ${entry.subjectId} may object to entry ${entry.entryId}`);
+  }
+  if (entry.status !== 'posted') {
+    throw new LedgerRuleViolation('entry-not-in-effect', `entry ${entry.entryId} is ${entry.status}, not posted`, {
+      status: entry.status,
+    });
+  }
+  const scheme = context.schemes.forReading(now);
+  const { evidenceRequestWorkingDays, objectionDecisionDays } = scheme.dueProcess;
+  const filed: ObjectionFiled = {
+    objectionId: command.objectionId,
+    subjectId: entry.subjectId,
+    entryId: entry.entryId,
+    grounds: command.grounds,
+    evidence: command.evidence,
+    filedBy: command.filedBy,
+    filedAt: now.toISOString(),
+    recorderId: entry.recordedBy,
+    ...(entry.approvedBy ? { approverId: entry.approvedBy } : {}),
+    schemeVersion: scheme.version,
+    evidenceDueBy: addWorkingDays(context.calendar, now, evidenceRequestWorkingDays).toISOString(),
+    decisionDueBy: addDays(context.calendar, now, objectionDecisionDays).toISOString(),
+  };
+  return [{ type: 'ObjectionFiled', data: filed }];
+};
+
+const submitEvidence = (
+  command: SubmitEvidence,
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  requirePending(state, filed);
+  requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
+  const { objectionId, evidence, by } = command;
+  if (by === filed.recorderId) {
+    requireBefore(filed.evidenceDueBy, now, 'evidence-request-closed', "the recorder's evidence");
+    return [{ type: 'RecorderEvidenceSubmitted', data: { objectionId, evidence, by } }];
+  }
+  if (command.bySubjectId === filed.subjectId) {
+    return [{ type: 'SubjectEvidenceAdded', data: { objectionId, evidence, by } }];
+  }
+  throw new LedgerForbidden(
+    'not-a-party',
+    `evidence on objection ${objectionId} comes from the entry's recorder or from the subject`,
+  );
+};
+
+const extend = (
+  command: ExtendDecisionDeadline,
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now, schemes, calendar }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  requirePending(state, filed);
+  requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
+  requireIndependentOfEntry(command.by, filed);
+  if (state.extended) {
+    throw new LedgerRuleViolation(
+      'extension-already-granted',
+      `the decision on objection ${filed.objectionId} was extended once already, to ${state.decisionDueBy}`,
+      { decisionDueBy: state.decisionDueBy },
+    );
+  }
+  if (!state.subjectEvidenceAdded) {
+    throw new LedgerRuleViolation(
+      'extension-needs-subject-evidence',
+      'the decision is extended only when the subject has added evidence since filing',
+    );
+  }
+  const { objectionDecisionDays, objectionExtensionDays } = dueProcessOf(schemes, filed);
+  // Counted from the filing, so that the extension is exactly its days whatever instant the first deadline fell on.
+  const newDecisionDueBy = addDays(calendar, new Date(filed.filedAt), objectionDecisionDays + objectionExtensionDays);
+  return [
+    {
+      type: 'ObjectionDeadlineExtended',
+      data: { objectionId: filed.objectionId, newDecisionDueBy: newDecisionDueBy.toISOString(), by: command.by },
+    },
+  ];
+};
+
+const decide = (
+  command: DecideObjection,
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now, schemes, calendar }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  requirePending(state, filed);
+  requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
+  requireIndependentOfEntry(command.decidedBy, filed);
+  const reasons = requireReasons(command.reasons);
+  const amendment = checkAmendment(command.outcome === 'amended', command, command.entry, schemes);
+  const reconsiderable = reconsiderableOutcomes.includes(command.outcome);
+  const { reconsiderationRequestWorkingDays } = dueProcessOf(schemes, filed);
+  const decided: ObjectionDecided = {
+    objectionId: filed.objectionId,
+    outcome: command.outcome,
+    reasons,
+    decidedBy: command.decidedBy,
+    decidedAt: now.toISOString(),
+    ...amendment,
+    ...(command.amendedEntryId ? { amendedEntryId: command.amendedEntryId } : {}),
+    ...(reconsiderable
+      ? {
+          reconsiderationDueBy: addWorkingDays(calendar, now, reconsiderationRequestWorkingDays).toISOString(),
+        }
+      : {}),
+  };
+  return [{ type: 'ObjectionDecided', data: decided }];
+};
+
+const requestReconsideration = (
+  command: RequestReconsideration,
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now, schemes, calendar }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  if (command.bySubjectId !== filed.subjectId) {
+    throw new LedgerForbidden('not-the-subject', `only subject ${filed.subjectId} may ask for reconsideration`);
+  }
+  if (state.reconsiderationRequest) {
+    throw new LedgerRuleViolation(
+      'reconsideration-already-requested',
+      `reconsideration of objection ${filed.objectionId} was requested on ${state.reconsiderationRequest.requestedAt}`,
+    );
+  }
+  const { decision } = state;
+  if (statusOf(state) !== 'decided' || decision?.reconsiderationDueBy === undefined) {
+    throw new LedgerRuleViolation(
+      'reconsideration-not-available',
+      `objection ${filed.objectionId} has no decision against the subject to reconsider`,
+      { status: statusOf(state), ...(decision ? { outcome: decision.outcome } : {}) },
+    );
+  }
+  requireBefore(decision.reconsiderationDueBy, now, 'reconsideration-window-closed', 'a request for reconsideration');
+  const { reconsiderationDecisionDays } = dueProcessOf(schemes, filed);
+  return [
+    {
+      type: 'ReconsiderationRequested',
+      data: {
+        objectionId: filed.objectionId,
+        grounds: command.grounds,
+        by: command.by,
+        requestedAt: now.toISOString(),
+        decisionDueBy: addDays(calendar, now, reconsiderationDecisionDays).toISOString(),
+      },
+    },
+  ];
+};
+
+const decideReconsideration = (
+  command: DecideReconsideration,
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now, schemes }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  const request = state.reconsiderationRequest;
+  if (statusOf(state) !== 'reconsidering' || !request) {
+    throw new LedgerRuleViolation(
+      'no-reconsideration-pending',
+      `objection ${filed.objectionId} has no reconsideration awaiting a decision`,
+      { status: statusOf(state) },
+    );
+  }
+  requireBefore(request.decisionDueBy, now, 'decision-deadline-passed', 'the reconsideration');
+  if (!command.senior) {
+    throw new LedgerForbidden(
+      'senior-officer-required',
+      'a reconsideration is decided by a senior appeal officer, above the first-instance officers',
+    );
+  }
+  const firstOfficer = (state.decision as ObjectionDecided).decidedBy;
+  if (command.decidedBy === firstOfficer) {
+    throw new LedgerForbidden(
+      'separation-of-duties',
+      `${firstOfficer} decided the objection and cannot reconsider their own decision`,
+      { part: 'firstOfficer' },
+    );
+  }
+  requireIndependentOfEntry(command.decidedBy, filed);
+  const reasons = requireReasons(command.reasons);
+  const amendment = checkAmendment(command.outcome === 'amended', command, command.entry, schemes);
+  return [
+    {
+      type: 'ReconsiderationDecided',
+      data: {
+        objectionId: filed.objectionId,
+        outcome: command.outcome,
+        reasons,
+        decidedBy: command.decidedBy,
+        decidedAt: now.toISOString(),
+        ...amendment,
+        ...(command.amendedEntryId ? { amendedEntryId: command.amendedEntryId } : {}),
+      },
+    },
+  ];
+};
+
+const reverseMissedDeadline = (
+  state: ObjectionState,
+  filed: ObjectionFiled,
+  { now }: ObjectionDecisionContext,
+): LedgerEvent[] => {
+  const status = statusOf(state);
+  const dueBy = status === 'pending' ? state.decisionDueBy : state.reconsiderationRequest?.decisionDueBy;
+  if ((status !== 'pending' && status !== 'reconsidering') || dueBy === undefined) {
+    throw new LedgerRuleViolation(
+      'objection-not-awaiting-decision',
+      `objection ${filed.objectionId} awaits no decision (${status})`,
+      { status },
+    );
+  }
+  if (now < new Date(dueBy)) {
+    throw new LedgerRuleViolation('deadline-not-passed', `the decision on objection ${filed.objectionId} is due ${dueBy}`, {
+      dueBy,
+    });
+  }
+  const data = { objectionId: filed.objectionId, reason: 'deadlineMissed', dueBy, at: now.toISOString() } as const;
+  return [{ type: status === 'pending' ? 'ObjectionAutoReversed' : 'ReconsiderationAutoReversed', data }];
+};
+
+/** An objection id that names no filed objection: a 404, whatever the command. */
+export const objectionNotFound = (objectionId: string): LedgerRuleViolation =>
+  new LedgerRuleViolation('objection-not-found', `no objection ${objectionId}`, { objectionId });
+
+const existingObjection = (state: ObjectionState, objectionId: string): ObjectionFiled => {
+  if (!state.filed) throw objectionNotFound(objectionId);
+  return state.filed;
+};
+
+/** The periods of the scheme version the objection was filed under: they run it to its end. */
+const dueProcessOf = (schemes: SchemeBook, filed: ObjectionFiled): DueProcess => {
+  const scheme = schemes.versions.find((version) => version.version === filed.schemeVersion);
+  if (!scheme) throw new Error(`objection ${filed.objectionId} names scheme ${filed.schemeVersion}, which is not published`);
+  return scheme.dueProcess;
+};
+
+const requirePending = (state: ObjectionState, filed: ObjectionFiled): void => {
+  const status = statusOf(state);
+  if (status !== 'pending') {
+    throw new LedgerRuleViolation(
+      'objection-not-awaiting-decision',
+      `objection ${filed.objectionId} is ${status}: its first instance is over`,
+      { status },
+    );
+  }
+};
+
+/** A step is in time strictly before its deadline: at the deadline's instant it has passed. */
+const requireBefore = (dueBy: string, now: Date, code: string, what: string): void => {
+  if (now >= new Date(dueBy)) {
+    throw new LedgerRuleViolation(code, `${what} was due by ${dueBy}`, { dueBy });
+  }
+};
+
+/** The officer judging an objection is neither the entry's recorder nor its approver (DESIGN.md §1 item 2). */
+const requireIndependentOfEntry = (officer: string, filed: ObjectionFiled): void => {
+  const part = officer === filed.recorderId ? 'recorder' : officer === filed.approverId ? 'approver' : undefined;
+  if (part) {
+    throw new LedgerForbidden('separation-of-duties', `${officer} is the ${part} of the entry objected to`, { part });
+  }
+};
+
+const requireReasons = (reasons: string): string => {
+  if (reasons.trim() === '') throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');
+  return reasons;
+};
+
+/**
+ * An amendment names new points or a new rule, and only an `amended` outcome carries one. It may lighten the
+ * entry, never make it heavier: a subject who objects must not come out worse (no reformatio in peius, as in
+ * administrative reconsideration). The points compared are those the replacement will carry: the ones given,
+ * or the new rule's fixed points. The ledger checks the rest (the rule exists, the points are in its range).
+ */
+const checkAmendment = (
+  amended: boolean,
+  { points, ruleCode }: Amendment,
+  entry: EntryFacts,
+  schemes: SchemeBook,
+): Amendment => {
+  const amendment = { ...(points !== undefined ? { points } : {}), ...(ruleCode !== undefined ? { ruleCode } : {}) };
+  const given = points !== undefined || ruleCode !== undefined;
+  if (!amended) {
+    if (given) throw new LedgerRuleViolation('amendment-not-allowed', 'only an amending decision names points or a rule');
+    return amendment;
+  }
+  if (!given) throw new LedgerRuleViolation('amendment-required', 'an amending decision names new points or a new rule');
+  const replacementPoints = pointsOfReplacement(amendment, entry, schemes);
+  if (replacementPoints !== undefined && replacementPoints < entry.points) {
+    throw new LedgerRuleViolation(
+      'amendment-worsens',
+      `the entry carries ${entry.points} points; an amendment to ${replacementPoints} would make it heavier`,
+      { points: entry.points, amendedPoints: replacementPoints },
+    );
+  }
+  return amendment;
+};
+
+/** The points the replacement entry will carry, or undefined when the rule is unknown (the ledger refuses it). */
+const pointsOfReplacement = (amendment: Amendment, entry: EntryFacts, schemes: SchemeBook): number | undefined => {
+  const scheme = schemes.inForceAt(new Date(entry.occurredAt));
+  const rule = scheme && findRule(scheme, amendment.ruleCode ?? entry.ruleCode);
+  if (!rule) return undefined;
+  return isRange(rule.points) ? (amendment.points ?? entry.points) : (rule.points ?? 0);
+};
+
+const assertNever = (value: never): never => {
+  throw new Error(`unhandled: ${JSON.stringify(value)}`);
+};
