@@ -11,6 +11,7 @@ export const purposeOfRole: Readonly<Record<Role, AccessPurpose>> = {
   recorder: 'recording',
   approver: 'approval',
   appealOfficer: 'objectionReview',
+  seniorAppealOfficer: 'objectionReview',
   auditor: 'audit',
   consumer: 'eligibility',
   operator: 'operations',

@@ -38,6 +38,7 @@ beforeAll(async () => {
     recorder: await person('clerk-court', ['recorder'], { authority: 'court' }),
     approver: await person('approver-1', ['approver']),
     appealOfficer: await person('officer-1', ['appealOfficer']),
+    seniorAppealOfficer: await person('senior-officer-1', ['seniorAppealOfficer']),
     auditor: await person('auditor-1', ['auditor']),
     operator: await person('operator-1', ['operator']),
     consumer: {

@@ -4,7 +4,21 @@
  * `own` grant answer 404, as if it did not exist.
  */
 
-export const roles = ['resident', 'recorder', 'approver', 'appealOfficer', 'auditor', 'consumer', 'operator'] as const;
+/**
+ * `seniorAppealOfficer` reconsiders objections: a rank above every `appealOfficer`, which is how the ledger
+ * knows that the reconsideration officer is the more senior. A senior who also decides first-instance
+ * objections holds both roles; the objection decider keeps them from reconsidering their own decision.
+ */
+export const roles = [
+  'resident',
+  'recorder',
+  'approver',
+  'appealOfficer',
+  'seniorAppealOfficer',
+  'auditor',
+  'consumer',
+  'operator',
+] as const;
 export type Role = (typeof roles)[number];
 
 export const permissions = [
@@ -25,6 +39,11 @@ export const permissions = [
   'statement:add',
   'repair:request',
   'repair:decide',
+  'objection:file',
+  'objection:evidence',
+  'objection:read',
+  'objection:decide',
+  'objection:reconsider',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -39,6 +58,9 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'accessLog:read': 'own',
     'statement:add': 'own',
     'repair:request': 'own',
+    'objection:file': 'own',
+    'objection:evidence': 'own',
+    'objection:read': 'own',
   },
   recorder: {
     'subject:register': 'any',
@@ -48,6 +70,8 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     // The court clerks who carry out removals work from the lists and the overdue queue.
     'listing:read': 'any',
     'entry:reinstate': 'any',
+    // Any recorder may reach the route; the objection decider admits only the recorder of the entry objected to.
+    'objection:evidence': 'any',
   },
   approver: {
     'subject:read': 'any',
@@ -56,7 +80,21 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'approval:read': 'any',
     'entry:approve': 'any',
   },
-  appealOfficer: { 'subject:read': 'any', 'score:read': 'any', 'history:read': 'any', 'repair:decide': 'any' },
+  appealOfficer: {
+    'subject:read': 'any',
+    'score:read': 'any',
+    'history:read': 'any',
+    'repair:decide': 'any',
+    'objection:read': 'any',
+    'objection:decide': 'any',
+  },
+  seniorAppealOfficer: {
+    'subject:read': 'any',
+    'score:read': 'any',
+    'history:read': 'any',
+    'objection:read': 'any',
+    'objection:reconsider': 'any',
+  },
   auditor: {
     'subject:read': 'any',
     'score:read': 'any',
@@ -66,6 +104,7 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
     'accessLog:query': 'any',
     'metrics:read': 'any',
     'approval:read': 'any',
+    'objection:read': 'any',
   },
   consumer: { 'eligibility:ask': 'any' },
   operator: { 'metrics:read': 'any' },

@@ -1,0 +1,266 @@
+import type { EntryPosted, LedgerEvent } from '../../src/events/ledgerEvents';
+import { createSchemeBook } from '../../src/ledger/schemeBook';
+import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
+import { given } from '../support/deciderSpec';
+import { evidenceOf } from '../support/ledgerService';
+
+const scheme = loadScheme(defaultSchemePath());
+const context = { now: new Date('2026-11-26T10:00:00Z'), schemes: createSchemeBook([scheme]) };
+
+const registered: LedgerEvent = {
+  type: 'SubjectRegistered',
+  data: { subjectId: 's1', kind: 'person', adultFrom: '2008-05-01', baseline: 1000, registeredBy: 'clerk' },
+};
+
+const theft: EntryPosted = {
+  entryId: '01890000-0000-7000-8000-0000000000a1',
+  subjectId: 's1',
+  ruleCode: 'PUB-UTILITY-THEFT',
+  direction: 'deduction',
+  points: -60,
+  severity: 'serious',
+  occurredAt: '2026-01-10T08:00:00.000Z',
+  effectiveUntil: '2029-01-10T08:00:00.000Z',
+  evidence: [evidenceOf('adminPenaltyDecision', 'AP-1')],
+  schemeVersion: 'rongcheng-2021.1',
+  recordedBy: 'officer-li',
+  authority: 'public-security',
+};
+const about = { subjectId: 's1', entryId: theft.entryId };
+const proposed: LedgerEvent = { type: 'EntryProposed', data: theft };
+const posted: LedgerEvent = { type: 'EntryPosted', data: { ...theft, approvedBy: 'approver-wu' } };
+const notice = (
+  kind: 'entryPosted' | 'entryReversed' | 'entryUpheld' | 'entryReinstated' | 'repairGranted' | 'repairRefused',
+): LedgerEvent => ({
+  type: 'SubjectNotified',
+  data: { ...about, notice: kind },
+});
+const reversed: LedgerEvent = {
+  type: 'EntryReversed',
+  data: {
+    ...about,
+    reason: 'objectionReversed',
+    decidedBy: 'officer-zhou',
+    reasons: 'the penalty decision was annulled',
+  },
+};
+const upheld: LedgerEvent = {
+  type: 'EntryUpheld',
+  data: { ...about, objectionId: '01890000-0000-7000-8000-0000000000b1', decidedBy: 'officer-zhou' },
+};
+
+describe('four eyes', () => {
+  it('posts a proposed entry once a second person approves it, and tells the subject', () =>
+    given([registered, proposed], context)
+      .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'approver-wu' })
+      .then([{ type: 'EntryApproved', data: { ...about, approvedBy: 'approver-wu' } }, posted, notice('entryPosted')]));
+
+  it('never lets the recorder approve their own entry', () =>
+    given([registered, proposed], context)
+      .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'officer-li' })
+      .thenRefuses('separation-of-duties'));
+
+  it('rejects a proposed entry only with a reason', () =>
+    given([registered, proposed], context)
+      .when({ type: 'DecideApproval', ...about, decision: 'reject', approverId: 'approver-wu' })
+      .thenRefuses('reasons-required'));
+
+  it('rejects a proposed entry, which then never takes effect', () =>
+    given([registered, proposed], context)
+      .when({
+        type: 'DecideApproval',
+        ...about,
+        decision: 'reject',
+        reason: 'the decision is not final',
+        approverId: 'approver-wu',
+      })
+      .then([
+        { type: 'EntryRejected', data: { ...about, rejectedBy: 'approver-wu', reason: 'the decision is not final' } },
+      ]));
+
+  it('decides a proposal only once', () =>
+    given([registered, proposed, posted], context)
+      .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'approver-ma' })
+      .thenRefuses('entry-not-pending'));
+});
+
+describe('reversal', () => {
+  it('is a compensating event that names its reason, and the subject is told', () =>
+    given([registered, posted], context)
+      .when({
+        type: 'ReverseEntry',
+        ...about,
+        reason: 'objectionReversed',
+        reasons: 'the penalty decision was annulled',
+        decidedBy: 'officer-zhou',
+      })
+      .then([reversed, notice('entryReversed')]));
+
+  it('happens only once', () =>
+    given([registered, posted, reversed], context)
+      .when({
+        type: 'ReverseEntry',
+        ...about,
+        reason: 'deadlineMissed',
+        reasons: 'no decision in time',
+        decidedBy: 'system',
+      })
+      .thenRefuses('entry-not-in-effect'));
+
+  it('always gives reasons', () =>
+    given([registered, posted], context)
+      .when({ type: 'ReverseEntry', ...about, reason: 'unverifiable', reasons: ' ', decidedBy: 'officer-zhou' })
+      .thenRefuses('reasons-required'));
+});
+
+describe('reinstatement', () => {
+  const reinstate = (evidence = [evidenceOf('adminPenaltyDecision', 'AP-2')], authority = 'public-security') => ({
+    type: 'ReinstateEntry' as const,
+    ...about,
+    evidence,
+    reasons: 'a new decision was issued',
+    reinstatedBy: 'officer-li',
+    authority,
+  });
+
+  it('brings a reversed entry back with new evidence and a fresh notice', () =>
+    given([registered, posted, reversed], context)
+      .when(reinstate())
+      .then([
+        {
+          type: 'EntryReinstated',
+          data: {
+            ...about,
+            evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+            reinstatedBy: 'officer-li',
+            reasons: 'a new decision was issued',
+          },
+        },
+        notice('entryReinstated'),
+      ]));
+
+  it('refuses the evidence the entry already carried', () =>
+    given([registered, posted, reversed], context)
+      .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-1')]))
+      .thenRefuses('evidence-not-new'));
+
+  it('refuses an entry that was never reversed', () =>
+    given([registered, posted], context).when(reinstate()).thenRefuses('entry-not-reversed'));
+
+  it("refuses a recorder outside the rule's authorities", () =>
+    given([registered, posted, reversed], context)
+      .when(reinstate(undefined, 'traffic-police'))
+      .thenRefuses('outside-authority'));
+});
+
+describe('a statement of dispute', () => {
+  const statement = (text: string) => ({ type: 'AddStatementOfDispute' as const, ...about, text });
+
+  it('goes beside an entry whose objection was upheld', () =>
+    given([registered, posted, upheld], context)
+      .when(statement('I was not at home that month.'))
+      .then([{ type: 'StatementOfDisputeAdded', data: { ...about, text: 'I was not at home that month.' } }]));
+
+  it('is refused beside an entry no objection upheld', () =>
+    given([registered, posted], context).when(statement('I disagree.')).thenRefuses('entry-not-upheld'));
+
+  it('has at most 100 words', () =>
+    given([registered, posted, upheld], context)
+      .when(statement('word '.repeat(101)))
+      .thenRefuses('statement-too-long'));
+
+  it('may have exactly 100 words', () =>
+    given([registered, posted, upheld], context)
+      .when(statement(Array.from({ length: 100 }, () => 'word').join(' ')))
+      .then([
+        {
+          type: 'StatementOfDisputeAdded',
+          data: { ...about, text: Array.from({ length: 100 }, () => 'word').join(' ') },
+        },
+      ]));
+});
+
+describe('expiry', () => {
+  const expire = { type: 'ExpireEntry' as const, ...about };
+  const atEnd = { ...context, now: new Date(theft.effectiveUntil) };
+
+  it('is recorded once the effect period has ended', () =>
+    given([registered, posted], atEnd)
+      .when(expire)
+      .then([{ type: 'EntryExpired', data: { ...about, expiredAt: theft.effectiveUntil } }]));
+
+  it('is refused before the effect period ends', () =>
+    given([registered, posted], { ...context, now: new Date(Date.parse(theft.effectiveUntil) - 1) })
+      .when(expire)
+      .thenRefuses('entry-not-due'));
+
+  it('is refused for a reversed entry, which no longer counts', () =>
+    given([registered, posted, reversed], atEnd).when(expire).thenRefuses('entry-not-in-effect'));
+});
+
+describe('credit repair', () => {
+  const request = () => ({
+    type: 'RequestCreditRepair' as const,
+    ...about,
+    repairId: '01890000-0000-7000-8000-0000000000c1',
+    proof: [evidenceOf('adminPenaltyDecision', 'PAID-1')],
+    requestedBy: 's1',
+  });
+  const requested: LedgerEvent = {
+    type: 'CreditRepairRequested',
+    data: {
+      ...about,
+      repairId: '01890000-0000-7000-8000-0000000000c1',
+      proof: [evidenceOf('adminPenaltyDecision', 'PAID-1')],
+      requestedBy: 's1',
+    },
+  };
+
+  it('is open to a serious entry 12 months after the finding', () =>
+    given([registered, posted], { ...context, now: new Date('2027-01-10T08:00:00Z') })
+      .when(request())
+      .then([requested]));
+
+  it('is refused a day before the minimum period of the tier', () =>
+    given([registered, posted], { ...context, now: new Date('2027-01-09T08:00:00Z') })
+      .when(request())
+      .thenRefuses('repair-too-early'));
+
+  it('is granted by an officer who neither recorded nor approved the entry, ending its effect', () =>
+    given([registered, posted, requested], context)
+      .when({
+        type: 'DecideCreditRepair',
+        ...about,
+        decision: 'grant',
+        reasons: 'paid in full',
+        officerId: 'officer-zhou',
+      })
+      .then([
+        {
+          type: 'CreditRepairGranted',
+          data: {
+            ...about,
+            repairId: '01890000-0000-7000-8000-0000000000c1',
+            grantedBy: 'officer-zhou',
+            reasons: 'paid in full',
+          },
+        },
+        notice('repairGranted'),
+      ]));
+
+  it('is never decided by the approver of the entry', () =>
+    given([registered, posted, requested], context)
+      .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'approver-wu' })
+      .thenRefuses('separation-of-duties'));
+
+  it('is decided only when requested', () =>
+    given([registered, posted], context)
+      .when({
+        type: 'DecideCreditRepair',
+        ...about,
+        decision: 'refuse',
+        reasons: 'no proof',
+        officerId: 'officer-zhou',
+      })
+      .thenRefuses('no-repair-requested'));
+});
