@@ -22,6 +22,7 @@ export interface Config {
   apiKeyPepper?: Buffer;
   rateLimitPerMinute: number;
   failedAuthenticationsPerMinute: number;
+  schedulerIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +79,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwtAudience: env.LEDGER_JWT_AUDIENCE ?? 'credit-ledger-api',
     ...(env.LEDGER_API_KEY_PEPPER ? { apiKeyPepper: pepperFrom(env.LEDGER_API_KEY_PEPPER) } : {}),
     rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
+    schedulerIntervalSeconds: positiveIntegerFrom('LEDGER_SCHEDULER_SECONDS', env.LEDGER_SCHEDULER_SECONDS ?? '60'),
     failedAuthenticationsPerMinute: positiveIntegerFrom(
       'LEDGER_FAILED_AUTH_PER_MINUTE',
       env.LEDGER_FAILED_AUTH_PER_MINUTE ?? '20',

@@ -27,6 +27,8 @@ import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
 import { createListingsProjection } from './projections/listingsProjection';
 import { createApprovalsProjection } from './projections/approvalsProjection';
+import { expireDueEntries } from './ledger/expirySweep';
+import { createScheduler, type Scheduler } from './ledger/scheduler';
 import { registerListingMetrics } from './projections/listingMetrics';
 import { schemaRegistry } from './schemaRegistry';
 
@@ -74,6 +76,8 @@ export interface LedgerService {
   directory: SubjectDirectory;
   apiKeys: ApiKeys;
   mintToken?: TokenMinter;
+  /** Turns due deadlines into events; `serve` runs it on an interval, `ledger tick` once. */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -173,9 +177,13 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     version: scheme.version,
     onUnexpectedError: (error: unknown, req: Request) => logger.error({ err: error, path: req.path }, 'request failed'),
   });
+  const scheduler = createScheduler([expireDueEntries(ledger, scores)], clock, (error) =>
+    logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),
+  );
   return {
     app,
     ledger,
+    scheduler,
     store,
     db,
     runner,
@@ -185,6 +193,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     ...(authentication.mintToken ? { mintToken: authentication.mintToken } : {}),
     /** Writes every pending access record, then stops the projections and closes the store. */
     async close() {
+      await scheduler.stop();
       await recorder.close();
       await runner.stop();
       await store.close();

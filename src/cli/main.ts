@@ -52,6 +52,9 @@ program
       }
     }
     await service.runner.catchUp(startupCatchUpMs);
+    // Catch up on deadlines that fell due while the service was down, then keep checking.
+    await service.scheduler.tick();
+    service.scheduler.start(config.schedulerIntervalSeconds * 1000);
     const server = service.app.listen(config.port, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
@@ -84,6 +87,18 @@ program
     process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
     await service.close();
     process.exitCode = caughtUp ? 0 : 1;
+  });
+
+program
+  .command('tick')
+  .description('turn every deadline due now into its event (expiries, missed objection deadlines), then exit')
+  .action(async () => {
+    const config = readConfig();
+    const service = await openLedgerService({ ...config, logger: pino({ level: config.logLevel }) });
+    await service.runner.catchUp(startupCatchUpMs);
+    const acted = await service.scheduler.tick();
+    process.stdout.write(`${acted} deadlines acted on\n`);
+    await service.close();
   });
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

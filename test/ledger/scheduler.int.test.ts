@@ -1,0 +1,83 @@
+import request from 'supertest';
+import type { LedgerService } from '../../src/service';
+import {
+  evidenceOf,
+  fixedClock,
+  openTestService,
+  recordEntry,
+  registerPerson,
+  signIn,
+  testNow,
+  type TestClock,
+} from '../support/ledgerService';
+
+let service: LedgerService;
+let clock: TestClock;
+
+beforeEach(async () => {
+  clock = fixedClock();
+  service = await openTestService({ clock });
+  await registerPerson(service, 'li');
+});
+afterEach(() => service.close());
+
+const expiries = async () =>
+  (await service.store.readStream('subject-li')).filter((event) => event.type === 'EntryExpired');
+
+const ticket = (occurredAt: string, number: string) => ({
+  ruleCode: 'TRF-TICKET',
+  occurredAt,
+  evidence: [evidenceOf('trafficTicket', number)],
+});
+
+describe('the scheduler', () => {
+  it('records the expiry of an entry whose effect period has ended, shown in the history', async () => {
+    await recordEntry(service, 'li', ticket('2025-11-01T08:00:00Z', 'T-1'));
+    await service.runner.catchUp(2_000);
+    expect(await service.scheduler.tick()).toBe(1);
+    expect((await expiries()).map((event) => event.data)).toEqual([
+      expect.objectContaining({ subjectId: 'li', expiredAt: '2026-11-01T08:00:00.000Z' }),
+    ]);
+    await service.runner.catchUp(2_000);
+    const history = await request(service.app)
+      .get('/v1/subjects/li/history')
+      .set((await signIn(service)).auditor);
+    expect(history.body.items.at(-1)).toMatchObject({
+      type: 'EntryExpired',
+      points: 5,
+      balance: 1000,
+      occurredAt: '2026-11-01T08:00:00.000Z',
+    });
+  });
+
+  it('changes nothing when run twice', async () => {
+    await recordEntry(service, 'li', ticket('2025-11-01T08:00:00Z', 'T-1'));
+    await service.runner.catchUp(2_000);
+    await service.scheduler.tick();
+    const head = await service.store.headPosition();
+    await service.scheduler.tick();
+    await service.runner.catchUp(2_000);
+    await service.scheduler.tick();
+    expect(await service.store.headPosition()).toBe(head);
+  });
+
+  it('leaves an entry alone until its effect period ends', async () => {
+    await recordEntry(service, 'li', ticket('2026-10-01T08:00:00Z', 'T-2'));
+    await service.runner.catchUp(2_000);
+    expect(await service.scheduler.tick()).toBe(0);
+    clock.set(new Date('2027-10-01T08:00:00.000Z'));
+    expect(await service.scheduler.tick()).toBe(1);
+  });
+
+  it('catches up after the service was down, oldest deadline first', async () => {
+    await recordEntry(service, 'li', ticket('2026-03-01T08:00:00Z', 'T-3'));
+    await recordEntry(service, 'li', ticket('2026-01-01T08:00:00Z', 'T-4'));
+    await service.runner.catchUp(2_000);
+    clock.set(new Date(testNow.getTime() + 400 * 86_400_000));
+    expect(await service.scheduler.tick()).toBe(2);
+    expect((await expiries()).map((event) => (event.data as { expiredAt: string }).expiredAt)).toEqual([
+      '2027-01-01T08:00:00.000Z',
+      '2027-03-01T08:00:00.000Z',
+    ]);
+  });
+});
