@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Position, RecordedEvent } from '../events/eventStore';
-import { isLedgerEvent, type EvidenceRef, type LedgerEvent } from '../events/ledgerEvents';
+import type { Position } from '../events/eventStore';
+import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
 import type { ObjectionDecided, ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
 import type { Projection } from './projection';
@@ -111,8 +111,6 @@ interface ObjectionRow {
   last_position: string;
   record: string;
 }
-
-const awaitingDecision = (status: ObjectionStatus): boolean => status === 'pending' || status === 'reconsidering';
 
 /** The deadline of the decision the objection awaits, if it awaits one. */
 const dueByOf = (record: ObjectionRecord): string | undefined => {
@@ -230,7 +228,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
      ORDER BY due_by, objection_id LIMIT @limit`,
   );
 
-  const onFiled = (event: RecordedEvent & LedgerEvent & { type: 'ObjectionFiled' }): void => {
+  const onFiled = (event: Extract<RecordedLedgerEvent, { type: 'ObjectionFiled' }>): void => {
     const { data } = event;
     const record: ObjectionRecord = {
       ...data,
@@ -243,7 +241,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   };
 
   /** Applies the event to its objection's record, unless this event (or a later one) was applied already. */
-  const onLater = (objectionId: string, event: RecordedEvent & LedgerEvent): void => {
+  const onLater = (objectionId: string, event: RecordedLedgerEvent): void => {
     const row = selectRow.get(objectionId) as ObjectionRow | undefined;
     if (!row || row.last_position >= event.position) return;
     const record = change(JSON.parse(row.record) as ObjectionRecord, event);
@@ -266,7 +264,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
     apply(event) {
       if (!isLedgerEvent(event)) return;
       if (event.type === 'ObjectionFiled') return onFiled(event);
-      if (awaitsObjectionEvent(event)) onLater(event.data.objectionId, event);
+      if (isLaterObjectionEvent(event)) onLater(event.data.objectionId, event);
     },
     queue({ at, status, assignee, dueBefore, after = '', limit }) {
       // One more than asked for tells whether there is a next page.
@@ -309,6 +307,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   };
 };
 
+/** The objection's events after its filing; each names its objection. */
 const laterObjectionEvents: readonly string[] = [
   'RecorderEvidenceSubmitted',
   'SubjectEvidenceAdded',
@@ -320,7 +319,6 @@ const laterObjectionEvents: readonly string[] = [
   'ReconsiderationAutoReversed',
 ];
 
-const awaitsObjectionEvent = (
-  event: RecordedEvent & LedgerEvent,
-): event is RecordedEvent & LedgerEvent & { data: { objectionId: string } } =>
-  laterObjectionEvents.includes(event.type);
+const isLaterObjectionEvent = (
+  event: RecordedLedgerEvent,
+): event is RecordedLedgerEvent & { data: { objectionId: string } } => laterObjectionEvents.includes(event.type);

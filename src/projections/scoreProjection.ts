@@ -134,6 +134,7 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
         occurredAt: row.occurred_at as string,
         effectiveUntil: row.effective_until as string,
         schemeVersion: row.scheme_version as string,
+        ...(row.ended_at ? { endedAt: row.ended_at as string } : {}),
       }));
     },
   };

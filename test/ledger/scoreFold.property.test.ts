@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { v7 as uuidv7 } from 'uuid';
+import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
+import { positionFromNumber, type RecordedEvent } from '../../src/events/eventStore';
+import type { LedgerEvent } from '../../src/events/ledgerEvents';
+import { addMonths } from '../../src/ledger/calendar';
+import { scoreAt } from '../../src/ledger/score';
+import { findRule } from '../../src/ledger/scheme';
+import { createSchemeBook } from '../../src/ledger/schemeBook';
+import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
+import { decideSubject, type SubjectCommand } from '../../src/ledger/subject';
+import { evolveSubject, initialSubjectState, type SubjectState } from '../../src/ledger/subjectState';
+import { createScoreProjection } from '../../src/projections/scoreProjection';
+import { authorityFor, evidenceOf } from '../support/ledgerService';
+
+/**
+ * Property: whatever sequence of entries, approvals, rejections, reversals, expiries and repairs a subject
+ * goes through, the score the projection folds equals a straightforward computation from the same inputs,
+ * and reversing an entry gives exactly the score without it.
+ */
+
+const scheme = loadScheme(defaultSchemePath());
+const schemes = createSchemeBook([scheme]);
+const now = new Date('2026-11-26T10:00:00.000Z');
+const day = 86_400_000;
+const rules = [
+  'TRF-TICKET',
+  'PUB-FEES-LATE',
+  'COM-SUED-BREACH',
+  'PUB-UTILITY-THEFT',
+  'VOL-PROJECT',
+  'HRO-HEROIC-ACT',
+  'NBH-LITTERING',
+  'COM-DEBT-JUDGMENT',
+];
+
+type Operation =
+  | { kind: 'record'; rule: number; daysAgo: number }
+  | { kind: 'approve' | 'reject' | 'reverse' | 'expire' | 'repair'; pick: number };
+
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('record' as const),
+    rule: fc.nat(rules.length - 1),
+    daysAgo: fc.integer({ min: 0, max: 1500 }),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'approve' as const,
+      'reject' as const,
+      'reverse' as const,
+      'expire' as const,
+      'repair' as const,
+    ),
+    pick: fc.nat(20),
+  }),
+);
+
+/** The model: each entry's points, when it counts from and until, and whether it was removed. */
+interface ModelEntry {
+  entryId: string;
+  points: number;
+  from: number;
+  until: number;
+  state: 'pending' | 'counting' | 'gone';
+}
+
+const independentScore = (model: readonly ModelEntry[], at: number): number =>
+  model
+    .filter((entry) => entry.state === 'counting' && entry.from <= at && at < entry.until)
+    .reduce((sum, entry) => sum + entry.points, 1000);
+
+const registered: LedgerEvent = {
+  type: 'SubjectRegistered',
+  data: { subjectId: 's1', kind: 'person', adultFrom: '2000-01-01', baseline: 1000, registeredBy: 'clerk' },
+};
+
+/** Runs the operations through the decider; returns the events and the model, skipping refused commands. */
+const run = (operations: readonly Operation[]) => {
+  let state: SubjectState = evolveSubject(initialSubjectState(), registered);
+  const events: LedgerEvent[] = [registered];
+  const model: ModelEntry[] = [];
+  const apply = (command: SubjectCommand, at: Date): boolean => {
+    try {
+      const decided = decideSubject(command, state, { now: at, schemes });
+      decided.forEach((event) => {
+        state = evolveSubject(state, event);
+        events.push(event);
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pick = (index: number, wanted: ModelEntry['state']) =>
+    model.filter((entry) => entry.state === wanted)[index % 20];
+  operations.forEach((op, index) => {
+    if (op.kind === 'record') {
+      const code = rules[op.rule] as string;
+      const rule = findRule(scheme, code);
+      if (!rule) return;
+      const occurredAt = new Date(now.getTime() - op.daysAgo * day);
+      const entryId = uuidv7();
+      const kind = rule.evidenceKinds[0] as Parameters<typeof evidenceOf>[0];
+      const recorded = apply(
+        {
+          type: 'RecordEntry',
+          entryId,
+          subjectId: 's1',
+          ruleCode: code,
+          occurredAt: occurredAt.toISOString(),
+          evidence: [evidenceOf(kind, `D-${index}`)],
+          recordedBy: 'officer',
+          authority: authorityFor(code),
+        },
+        now,
+      );
+      if (!recorded) return;
+      const points = typeof rule.points === 'number' ? rule.points : 0;
+      const months = points > 0 ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
+      model.push({
+        entryId,
+        points,
+        from: occurredAt.getTime(),
+        until: addMonths(occurredAt, months).getTime(),
+        state: state.entries[entryId]?.status === 'pending' ? 'pending' : 'counting',
+      });
+      return;
+    }
+    const target = pick(op.pick, op.kind === 'approve' || op.kind === 'reject' ? 'pending' : 'counting');
+    if (!target) return;
+    const about = { subjectId: 's1', entryId: target.entryId };
+    if (
+      op.kind === 'approve' &&
+      apply({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'approver' }, now)
+    )
+      target.state = 'counting';
+    if (
+      op.kind === 'reject' &&
+      apply({ type: 'DecideApproval', ...about, decision: 'reject', reason: 'no', approverId: 'approver' }, now)
+    )
+      target.state = 'gone';
+    if (
+      op.kind === 'reverse' &&
+      apply(
+        { type: 'ReverseEntry', ...about, reason: 'objectionReversed', reasons: 'wrong', decidedBy: 'officer-2' },
+        now,
+      )
+    )
+      target.state = 'gone';
+    if (op.kind === 'expire') apply({ type: 'ExpireEntry', ...about }, now);
+    if (op.kind === 'repair' && target.points < 0) {
+      const requested = apply(
+        {
+          type: 'RequestCreditRepair',
+          ...about,
+          repairId: uuidv7(),
+          proof: [evidenceOf('courtJudgment', `P-${index}`)],
+          requestedBy: 's1',
+        },
+        now,
+      );
+      if (
+        requested &&
+        apply(
+          { type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'corrected', officerId: 'officer-2' },
+          now,
+        )
+      ) {
+        target.until = Math.min(target.until, now.getTime());
+      }
+    }
+  });
+  return { events, model };
+};
+
+/** Feeds the events, as stored events, to the real score projection on SQLite. */
+const projectedScore = (events: readonly LedgerEvent[], at: Date): number => {
+  const db = openLedgerDatabase(':memory:');
+  const projection = createScoreProjection(db);
+  events.forEach((event, index) =>
+    projection.apply({
+      ...event,
+      id: uuidv7(),
+      metadata: { schemaVersion: 1 },
+      streamName: 'subject-s1',
+      revision: BigInt(index),
+      position: positionFromNumber(index + 1),
+      recordedAt: now,
+    } as RecordedEvent),
+  );
+  const score = scoreAt(scheme, 1000, projection.entries('s1'), at).score;
+  db.close();
+  return score;
+};
+
+describe('the folded score', () => {
+  it('equals a straightforward computation from the same inputs, now and at any other instant', () => {
+    fc.assert(
+      fc.property(
+        fc.array(operation, { maxLength: 40 }),
+        fc.integer({ min: -1500, max: 1500 }),
+        (operations, offsetDays) => {
+          const { events, model } = run(operations);
+          expect(projectedScore(events, now)).toBe(independentScore(model, now.getTime()));
+          const other = new Date(now.getTime() + offsetDays * day);
+          expect(projectedScore(events, other)).toBe(independentScore(model, other.getTime()));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('after reversing an entry is exactly the score without it', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { minLength: 1, maxLength: 30 }), fc.nat(20), (operations, pick) => {
+        const { events, model } = run([...operations, { kind: 'record', rule: 0, daysAgo: 10 }]);
+        const counting = model.filter(
+          (entry) => entry.state === 'counting' && entry.from <= now.getTime() && now.getTime() < entry.until,
+        );
+        const target = counting[pick % Math.max(counting.length, 1)];
+        if (!target) return;
+        const reversed: LedgerEvent = {
+          type: 'EntryReversed',
+          data: {
+            subjectId: 's1',
+            entryId: target.entryId,
+            reason: 'objectionReversed',
+            decidedBy: 'officer-2',
+            reasons: 'wrong',
+          },
+        };
+        expect(projectedScore([...events, reversed], now)).toBe(projectedScore(events, now) - target.points);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
