@@ -27,6 +27,7 @@ import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
 import { createListingsProjection } from './projections/listingsProjection';
 import { createApprovalsProjection } from './projections/approvalsProjection';
+import { createObjectionsProjection } from './projections/objectionsProjection';
 import { expireDueEntries } from './ledger/expirySweep';
 import { createScheduler, type Scheduler } from './ledger/scheduler';
 import { registerListingMetrics } from './projections/listingMetrics';
@@ -134,10 +135,11 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const accessLog = createAccessLogProjection(db);
   const listingsView = createListingsProjection(db, { schemes, calendar });
   const approvals = createApprovalsProjection(db);
+  const objectionsView = createObjectionsProjection(db);
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history, accessLog, listingsView, approvals],
+    projections: [scores, history, accessLog, listingsView, approvals, objectionsView],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   runner.start();
@@ -157,6 +159,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     listings: createListings({ store, schemes, calendar, clock }),
     listingsView,
     approvals,
+    disputes: objectionsView,
     metrics,
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,

@@ -19,6 +19,7 @@ import { accessLogRoutes } from './routes/accessLog';
 import { eligibilityRoutes } from './routes/eligibility';
 import { entryRoutes } from './routes/entries';
 import type { ApprovalsReadModel } from '../projections/approvalsProjection';
+import type { DisputesView } from '../projections/disputesView';
 import { listingRoutes } from './routes/listings';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { buildOpenApiDocument } from './openapi';
@@ -58,6 +59,7 @@ export interface AppDependencies {
   listings: Listings;
   listingsView: ListingsReadModel;
   approvals: ApprovalsReadModel;
+  disputes: DisputesView;
   metrics: Registry;
   clock: () => Date;
   version: string;

@@ -12,6 +12,7 @@ export type EligibilityReason =
   | 'RESTRICTED_BY_LISTING'
   | 'RESTRICTED_AS_RESPONSIBLE_PERSON'
   | 'GRADE_QUALIFIES'
+  | 'GRADE_QUALIFIES_PENDING_OBJECTION'
   | 'GRADE_BELOW_MINIMUM';
 
 export interface Eligibility {
@@ -30,8 +31,14 @@ export const measureEligibility = (
   return { eligible: false, reason: direct ? 'RESTRICTED_BY_LISTING' : 'RESTRICTED_AS_RESPONSIBLE_PERSON' };
 };
 
-/** Does the subject's grade reach the perk's minimum? */
-export const perkEligibility = (perk: Perk, grade: Grade): Eligibility =>
-  gradeRank(grade) <= gradeRank(perk.minimumGrade)
-    ? { eligible: true, reason: 'GRADE_QUALIFIES' }
-    : { eligible: false, reason: 'GRADE_BELOW_MINIMUM' };
+const reaches = (grade: Grade, perk: Perk): boolean => gradeRank(grade) <= gradeRank(perk.minimumGrade);
+
+/**
+ * Does the subject's grade reach the perk's minimum? An entry under objection alone never denies a perk:
+ * when the grade falls short only because of disputed entries, the perk is granted.
+ */
+export const perkEligibility = (perk: Perk, grade: Grade, gradeWithoutDisputed: Grade): Eligibility => {
+  if (reaches(grade, perk)) return { eligible: true, reason: 'GRADE_QUALIFIES' };
+  if (reaches(gradeWithoutDisputed, perk)) return { eligible: true, reason: 'GRADE_QUALIFIES_PENDING_OBJECTION' };
+  return { eligible: false, reason: 'GRADE_BELOW_MINIMUM' };
+};

@@ -238,7 +238,10 @@ const file = (command: FileObjection, state: ObjectionState, context: ObjectionD
     throw new LedgerConflict('concurrent-writes', `objection ${state.filed.objectionId} changed; try again`);
   }
   if (command.filerSubjectId !== entry.subjectId) {
-    throw new LedgerForbidden('not-the-subject', `only subject ${entry.subjectId} may object to entry ${entry.entryId}`);
+    throw new LedgerForbidden(
+      'not-the-subject',
+      `only subject ${entry.subjectId} may object to entry ${entry.entryId}`,
+    );
   }
   if (entry.status !== 'posted') {
     throw new LedgerRuleViolation('entry-not-in-effect', `entry ${entry.entryId} is ${entry.status}, not posted`, {
@@ -451,9 +454,13 @@ const reverseMissedDeadline = (
     );
   }
   if (now < new Date(dueBy)) {
-    throw new LedgerRuleViolation('deadline-not-passed', `the decision on objection ${filed.objectionId} is due ${dueBy}`, {
-      dueBy,
-    });
+    throw new LedgerRuleViolation(
+      'deadline-not-passed',
+      `the decision on objection ${filed.objectionId} is due ${dueBy}`,
+      {
+        dueBy,
+      },
+    );
   }
   const data = { objectionId: filed.objectionId, reason: 'deadlineMissed', dueBy, at: now.toISOString() } as const;
   return [{ type: status === 'pending' ? 'ObjectionAutoReversed' : 'ReconsiderationAutoReversed', data }];
@@ -471,7 +478,8 @@ const existingObjection = (state: ObjectionState, objectionId: string): Objectio
 /** The periods of the scheme version the objection was filed under: they run it to its end. */
 const dueProcessOf = (schemes: SchemeBook, filed: ObjectionFiled): DueProcess => {
   const scheme = schemes.versions.find((version) => version.version === filed.schemeVersion);
-  if (!scheme) throw new Error(`objection ${filed.objectionId} names scheme ${filed.schemeVersion}, which is not published`);
+  if (!scheme)
+    throw new Error(`objection ${filed.objectionId} names scheme ${filed.schemeVersion}, which is not published`);
   return scheme.dueProcess;
 };
 
@@ -521,10 +529,12 @@ const checkAmendment = (
   const amendment = { ...(points !== undefined ? { points } : {}), ...(ruleCode !== undefined ? { ruleCode } : {}) };
   const given = points !== undefined || ruleCode !== undefined;
   if (!amended) {
-    if (given) throw new LedgerRuleViolation('amendment-not-allowed', 'only an amending decision names points or a rule');
+    if (given)
+      throw new LedgerRuleViolation('amendment-not-allowed', 'only an amending decision names points or a rule');
     return amendment;
   }
-  if (!given) throw new LedgerRuleViolation('amendment-required', 'an amending decision names new points or a new rule');
+  if (!given)
+    throw new LedgerRuleViolation('amendment-required', 'an amending decision names new points or a new rule');
   const replacementPoints = pointsOfReplacement(amendment, entry, schemes);
   if (replacementPoints !== undefined && replacementPoints < entry.points) {
     throw new LedgerRuleViolation(

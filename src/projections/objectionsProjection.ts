@@ -131,9 +131,7 @@ const queueItemOf = (record: ObjectionRecord, at: Date): ObjectionQueueItem => {
     filedAt: record.filedAt,
     evidenceDueBy: record.evidenceDueBy,
     decisionDueBy: record.decisionDueBy,
-    ...(record.decision?.reconsiderationDueBy
-      ? { reconsiderationDueBy: record.decision.reconsiderationDueBy }
-      : {}),
+    ...(record.decision?.reconsiderationDueBy ? { reconsiderationDueBy: record.decision.reconsiderationDueBy } : {}),
     ...(record.reconsideration ? { reconsiderationDecisionDueBy: record.reconsideration.decisionDueBy } : {}),
     evidenceOverdue:
       record.status === 'pending' && record.recorderEvidence.length === 0 && record.evidenceDueBy <= instant,

@@ -3,6 +3,7 @@ import { measureEligibility, perkEligibility } from '../../ledger/eligibility';
 import type { Restriction } from '../../ledger/listingCodes';
 import { scoreAt } from '../../ledger/score';
 import type { SchemeBook } from '../../ledger/schemeBook';
+import type { DisputesView } from '../../projections/disputesView';
 import type { ListingsReadModel } from '../../projections/listingsProjection';
 import type { ScoreReadModel } from '../../projections/scoreProjection';
 import type { SchemaRegistry } from '../../schemaRegistry';
@@ -21,6 +22,7 @@ import { validateQuery } from '../validation';
 
 export interface EligibilityRoutesOptions {
   scores: ScoreReadModel;
+  disputes: DisputesView;
   listingsView: ListingsReadModel;
   schemes: SchemeBook;
   schemas: SchemaRegistry;
@@ -39,6 +41,7 @@ const withinPurpose: RequestHandler = (req, res, next) => {
 
 export const eligibilityRoutes = ({
   scores,
+  disputes,
   listingsView,
   schemes,
   schemas,
@@ -63,7 +66,11 @@ export const eligibilityRoutes = ({
       const scheme = schemes.forReading(now);
       const perkRule = scheme.perks.find((candidate) => candidate.code === perk);
       if (!perkRule) throw new Problem('unknown-perk', `scheme ${scheme.version} grants no perk ${perk}`);
-      const { grade } = scoreAt(scheme, subject.baseline, scores.entries(subject.subjectId), now);
-      res.json(perkEligibility(perkRule, grade));
+      const entries = scores.entries(subject.subjectId);
+      const disputed = new Set(disputes.openEntryIds(subject.subjectId));
+      const { grade } = scoreAt(scheme, subject.baseline, entries, now);
+      const undisputed = entries.filter((entry) => !disputed.has(entry.entryId));
+      const gradeWithoutDisputed = scoreAt(scheme, subject.baseline, undisputed, now).grade;
+      res.json(perkEligibility(perkRule, grade, gradeWithoutDisputed));
     },
   );

@@ -4,6 +4,7 @@ import type { Ledger } from '../../ledger/ledger';
 import { scoreAt } from '../../ledger/score';
 import type { SchemeBook } from '../../ledger/schemeBook';
 import type { SubjectDirectory } from '../../ledger/subjectDirectory';
+import type { DisputesView } from '../../projections/disputesView';
 import type { HistoryReadModel } from '../../projections/historyProjection';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { ScoreReadModel } from '../../projections/scoreProjection';
@@ -27,6 +28,7 @@ export interface SubjectRoutesOptions {
   clock: () => Date;
   idempotent: IdempotentRoute;
   recorder: AccessRecorder;
+  disputes: DisputesView;
 }
 
 export const historyPageSizeDefault = 50;
@@ -47,7 +49,8 @@ interface EntryBody {
 }
 
 export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
-  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder } = options;
+  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder, disputes } =
+    options;
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
 
@@ -136,7 +139,11 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     (req, res) => {
       const subject = registeredSubject(req.params.id as string);
       const asOf = clock();
-      const score = scoreAt(schemes.forReading(asOf), subject.baseline, scores.entries(subject.subjectId), asOf);
+      const disputed = new Set(disputes.openEntryIds(subject.subjectId));
+      const entries = scores
+        .entries(subject.subjectId)
+        .map((entry) => (disputed.has(entry.entryId) ? { ...entry, disputed: true } : entry));
+      const score = scoreAt(schemes.forReading(asOf), subject.baseline, entries, asOf);
       res.json({ subjectId: subject.subjectId, ...score, asOf: asOf.toISOString() });
     },
   );
@@ -152,7 +159,11 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
       const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
       const after = typeof req.query.after === 'string' ? req.query.after : undefined;
       const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
-      res.json({ subjectId: subject.subjectId, items: page.items, next: page.next });
+      const disputed = new Set(disputes.openEntryIds(subject.subjectId));
+      const items = page.items.map((item) =>
+        item.entryId !== undefined && disputed.has(item.entryId) ? { ...item, disputed: true } : item,
+      );
+      res.json({ subjectId: subject.subjectId, items, next: page.next });
     },
   );
 

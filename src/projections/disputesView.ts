@@ -1,0 +1,7 @@
+/**
+ * Which of a subject's entries are disputed: under an objection (or a reconsideration) not yet decided.
+ * Disputed entries still count, but every read shows them as disputed, and no perk is denied on them alone.
+ */
+export interface DisputesView {
+  openEntryIds(subjectId: string): string[];
+}
