@@ -2,7 +2,7 @@ import type { EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths } from './calendar';
 import { entryOf } from './entryLifecycle';
 import { LedgerForbidden, LedgerRuleViolation } from './errors';
-import type { DecisionContext } from './subject';
+import type { DecisionContext } from './judging';
 import type { SubjectState } from './subjectState';
 
 /**

@@ -1,8 +1,7 @@
 import type { EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
-import type { DecisionContext } from './subject';
-import { checkEvidence, judgedEntry, postedWithNotice } from './subject';
+import { checkEvidence, judgedEntry, postedWithNotice, type DecisionContext } from './judging';
 import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
 
 /**

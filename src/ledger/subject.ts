@@ -1,10 +1,10 @@
-import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import type { EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths, anniversary, formatDate, parseDate } from './calendar';
 import { decideCreditRepair, type CreditRepairCommand } from './creditRepair';
 import { decideEntryLifecycle, type EntryLifecycleCommand } from './entryLifecycle';
 import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
-import { findRule, isRange, type RuleItem, type Scheme } from './scheme';
-import type { SchemeBook } from './schemeBook';
+import { checkEvidence, judgedEntry, needsFourEyes, postedWithNotice, type DecisionContext } from './judging';
+import { findRule, isRange, type RuleItem } from './scheme';
 import { entriesOf, type EntryRecord, type SubjectState } from './subjectState';
 
 /**
@@ -37,11 +37,6 @@ export interface RecordEntry {
 }
 
 export type SubjectCommand = RegisterSubject | RecordEntry | EntryLifecycleCommand | CreditRepairCommand;
-
-export interface DecisionContext {
-  now: Date;
-  schemes: SchemeBook;
-}
 
 export const decideSubject = (
   command: SubjectCommand,
@@ -124,49 +119,6 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
   return postedWithNotice(entry);
 };
 
-/** The entry as the scheme judges it: its points, severity and the end of its effect. */
-export const judgedEntry = (
-  scheme: Scheme,
-  rule: RuleItem,
-  fields: Pick<RecordEntry, 'entryId' | 'subjectId' | 'evidence' | 'narrative' | 'recordedBy' | 'authority'> & {
-    occurredAt: Date;
-    points: number;
-  },
-): EntryPosted => {
-  const effectMonths = fields.points > 0 ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
-  return {
-    entryId: fields.entryId,
-    subjectId: fields.subjectId,
-    ruleCode: rule.code,
-    direction: rule.direction,
-    points: fields.points,
-    ...(rule.gradeCap ? { gradeCap: rule.gradeCap } : {}),
-    severity: rule.severity,
-    occurredAt: fields.occurredAt.toISOString(),
-    effectiveUntil: addMonths(fields.occurredAt, effectMonths).toISOString(),
-    evidence: fields.evidence,
-    ...(fields.narrative ? { narrative: fields.narrative } : {}),
-    schemeVersion: scheme.version,
-    recordedBy: fields.recordedBy,
-    authority: fields.authority,
-  };
-};
-
-/**
- * Four eyes (DESIGN §1.2): a deduction at or above the scheme's threshold, a grade cap, or any serious rule
- * takes effect only when a second person approves it.
- */
-export const needsFourEyes = (scheme: Scheme, rule: RuleItem, points: number): boolean =>
-  rule.direction === 'gradeCap' ||
-  rule.severity === 'serious' ||
-  (points < 0 && -points >= scheme.dueProcess.fourEyesThresholdPoints);
-
-/** An entry takes effect, and its subject is told. */
-export const postedWithNotice = (entry: EntryPosted): LedgerEvent[] => [
-  { type: 'EntryPosted', data: entry },
-  { type: 'SubjectNotified', data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryPosted' } },
-];
-
 const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): void => {
   if (occurredAt > now) {
     throw new LedgerRuleViolation(
@@ -179,17 +131,6 @@ const checkConductTime = (occurredAt: Date, state: SubjectState, now: Date): voi
       'conduct-before-adulthood',
       `conduct before the subject came of age on ${state.adultFrom} cannot be recorded`,
       { adultFrom: state.adultFrom },
-    );
-  }
-};
-
-export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
-  const refused = evidence.find((item) => !rule.evidenceKinds.includes(item.kind));
-  if (refused) {
-    throw new LedgerRuleViolation(
-      'evidence-kind-not-allowed',
-      `rule ${rule.code} accepts evidence of kind ${rule.evidenceKinds.join(', ')}, not ${refused.kind}`,
-      { allowed: rule.evidenceKinds, refused: refused.kind },
     );
   }
 };

@@ -1,5 +1,6 @@
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
-import { decideSubject, type DecisionContext, type SubjectCommand } from '../../src/ledger/subject';
+import type { DecisionContext } from '../../src/ledger/judging';
+import { decideSubject, type SubjectCommand } from '../../src/ledger/subject';
 import { evolveSubject, initialSubjectState } from '../../src/ledger/subjectState';
 
 /**

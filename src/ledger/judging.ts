@@ -1,0 +1,70 @@
+import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import { addMonths } from './calendar';
+import { LedgerRuleViolation } from './errors';
+import type { RuleItem, Scheme } from './scheme';
+import type { SchemeBook } from './schemeBook';
+
+/**
+ * Judging an entry against its rule: the pieces that recording, approval, amendment and reinstatement
+ * share. Pure.
+ */
+
+export interface DecisionContext {
+  now: Date;
+  schemes: SchemeBook;
+}
+
+/** What an entry of a rule must carry, and what it may be recorded with. */
+export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
+  const refused = evidence.find((item) => !rule.evidenceKinds.includes(item.kind));
+  if (refused) {
+    throw new LedgerRuleViolation(
+      'evidence-kind-not-allowed',
+      `rule ${rule.code} accepts evidence of kind ${rule.evidenceKinds.join(', ')}, not ${refused.kind}`,
+      { allowed: rule.evidenceKinds, refused: refused.kind },
+    );
+  }
+};
+
+/** The entry as the scheme judges it: its points, severity and the end of its effect. */
+export const judgedEntry = (
+  scheme: Scheme,
+  rule: RuleItem,
+  fields: Pick<EntryPosted, 'entryId' | 'subjectId' | 'evidence' | 'narrative' | 'recordedBy' | 'authority'> & {
+    occurredAt: Date;
+    points: number;
+  },
+): EntryPosted => {
+  const effectMonths = fields.points > 0 ? scheme.effectMonths.positive : scheme.effectMonths[rule.severity];
+  return {
+    entryId: fields.entryId,
+    subjectId: fields.subjectId,
+    ruleCode: rule.code,
+    direction: rule.direction,
+    points: fields.points,
+    ...(rule.gradeCap ? { gradeCap: rule.gradeCap } : {}),
+    severity: rule.severity,
+    occurredAt: fields.occurredAt.toISOString(),
+    effectiveUntil: addMonths(fields.occurredAt, effectMonths).toISOString(),
+    evidence: fields.evidence,
+    ...(fields.narrative ? { narrative: fields.narrative } : {}),
+    schemeVersion: scheme.version,
+    recordedBy: fields.recordedBy,
+    authority: fields.authority,
+  };
+};
+
+/**
+ * Four eyes (DESIGN §1.2): a deduction at or above the scheme's threshold, a grade cap, or any serious rule
+ * takes effect only when a second person approves it.
+ */
+export const needsFourEyes = (scheme: Scheme, rule: RuleItem, points: number): boolean =>
+  rule.direction === 'gradeCap' ||
+  rule.severity === 'serious' ||
+  (points < 0 && -points >= scheme.dueProcess.fourEyesThresholdPoints);
+
+/** An entry takes effect, and its subject is told. */
+export const postedWithNotice = (entry: EntryPosted): LedgerEvent[] => [
+  { type: 'EntryPosted', data: entry },
+  { type: 'SubjectNotified', data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryPosted' } },
+];
