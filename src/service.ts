@@ -30,6 +30,8 @@ import { createApprovalsProjection } from './projections/approvalsProjection';
 import { createObjectionsProjection } from './projections/objectionsProjection';
 import { expireDueEntries } from './ledger/expirySweep';
 import { createScheduler, type Scheduler } from './ledger/scheduler';
+import { createObjections } from './ledger/objections';
+import { createObjectionDeadlines, missedObjectionDeadlines } from './ledger/objectionDeadlines';
 import { registerListingMetrics } from './projections/listingMetrics';
 import { schemaRegistry } from './schemaRegistry';
 
@@ -155,7 +157,10 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   });
   const metrics = new Registry();
   registerListingMetrics(metrics, listingsView, clock);
+  const objections = createObjections({ store, ledger, schemes, calendar, clock });
   const app = createApp({
+    objections,
+    objectionsView,
     listings: createListings({ store, schemes, calendar, clock }),
     listingsView,
     approvals,
@@ -180,8 +185,13 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     version: scheme.version,
     onUnexpectedError: (error: unknown, req: Request) => logger.error({ err: error, path: req.path }, 'request failed'),
   });
-  const scheduler = createScheduler([expireDueEntries(ledger, scores)], clock, (error) =>
-    logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),
+  const scheduler = createScheduler(
+    [
+      expireDueEntries(ledger, scores),
+      missedObjectionDeadlines(createObjectionDeadlines({ objections, objectionsView })),
+    ],
+    clock,
+    (error) => logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),
   );
   return {
     app,

@@ -21,6 +21,9 @@ import { entryRoutes } from './routes/entries';
 import type { ApprovalsReadModel } from '../projections/approvalsProjection';
 import type { DisputesView } from '../projections/disputesView';
 import { listingRoutes } from './routes/listings';
+import { objectionRoutes } from './routes/objections';
+import type { Objections } from '../ledger/objections';
+import type { ObjectionsReadModel } from '../projections/objectionsProjection';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { buildOpenApiDocument } from './openapi';
 import { Problem, problemHandler, problemTypes, problemTypeUri } from './problems';
@@ -58,6 +61,8 @@ export interface AppDependencies {
   rateLimits: RateLimits;
   listings: Listings;
   listingsView: ListingsReadModel;
+  objections: Objections;
+  objectionsView: ObjectionsReadModel;
   approvals: ApprovalsReadModel;
   disputes: DisputesView;
   metrics: Registry;
@@ -84,6 +89,7 @@ export const createApp = (deps: AppDependencies): Express => {
   v1.use(accessLogRoutes({ ...deps, authorize }));
   v1.use(entryRoutes({ ...deps, idempotent }));
   v1.use(listingRoutes({ ...deps, authorize, idempotent }));
+  v1.use(objectionRoutes({ ...deps, authorize, idempotent }));
   v1.use(eligibilityRoutes(deps));
   v1.get('/metrics', authorize('metrics:read'), async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());

@@ -46,6 +46,7 @@ const problem = (description: string) => ({
 const idParameter = (schema: Json) => ({ name: 'id', in: 'path', required: true, schema });
 const subjectId = idParameter(ref('common.json', '/$defs/subjectId'));
 const listingId = idParameter({ type: 'string', format: 'uuid' });
+const objectionId = idParameter({ type: 'string', format: 'uuid' });
 const entryIdParameter = { name: 'entryId', in: 'path', required: true, schema: ref('common.json', '/$defs/entryId') };
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -317,6 +318,94 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       query: 'api/OverdueRemovalsQuery.json',
       response: ['200', 'The overdue queue', response('listingResponses.json', 'OverdueRemovals')],
       errors: behind,
+    },
+  },
+  '/v1/objections': {
+    post: {
+      summary: "The subject objects to one of their entries; the entry's recorder is asked for its evidence",
+      kind: 'write',
+      body: 'api/FileObjectionRequest.json',
+      response: ['201', 'Filed, with its deadlines', response('objectionResponses.json', 'ObjectionFiled')],
+      errors: {
+        '404': 'No such entry (or not one of the caller’s)',
+        '503': 'The working-day calendar does not cover the deadline',
+      },
+    },
+    get: {
+      summary: "The officers' queue, oldest filing first, with each objection's deadline clocks",
+      kind: 'read',
+      query: 'api/ObjectionQueueQuery.json',
+      response: ['200', 'A page of the queue', response('objectionResponses.json', 'ObjectionQueue')],
+      errors: behind,
+    },
+  },
+  '/v1/objections/{id}': {
+    get: {
+      summary: "One objection. The subject's own; appeal officers and auditors any.",
+      kind: 'read',
+      path: [objectionId],
+      query: 'api/ReadQuery.json',
+      response: ['200', 'The objection', response('objectionResponses.json', 'Objection')],
+      errors: { '404': 'No such objection (or not one the caller may see)', ...behind },
+    },
+  },
+  '/v1/objections/{id}/evidence': {
+    post: {
+      summary: "Evidence: the entry's recorder answering the request, or the subject's new information",
+      kind: 'write',
+      path: [objectionId],
+      body: 'api/ObjectionEvidenceRequest.json',
+      response: ['200', 'Added', response('objectionResponses.json', 'EvidenceAdded')],
+      errors: { '404': 'No such objection (or not one the caller may act on)' },
+    },
+  },
+  '/v1/objections/{id}/extension': {
+    post: {
+      summary: 'Extend the decision deadline, once, after the subject added evidence. Appeal officers.',
+      kind: 'write',
+      path: [objectionId],
+      body: 'api/ObjectionExtensionRequest.json',
+      response: ['200', 'Extended', response('objectionResponses.json', 'DeadlineExtended')],
+      errors: { '404': 'No such objection' },
+    },
+  },
+  '/v1/objections/{id}/decision': {
+    post: {
+      summary:
+        'Decide with reasons: the entry is upheld, reversed or amended. Appeal officers independent of the entry.',
+      kind: 'write',
+      path: [objectionId],
+      body: 'api/ObjectionDecisionRequest.json',
+      response: [
+        '200',
+        'Decided and carried out on the entry',
+        response('objectionResponses.json', 'ObjectionDecided'),
+      ],
+      errors: { '404': 'No such objection', '503': 'The working-day calendar does not cover the deadline' },
+    },
+  },
+  '/v1/objections/{id}/reconsideration': {
+    post: {
+      summary: 'The subject asks for a decision against them to be reconsidered by a senior officer',
+      kind: 'write',
+      path: [objectionId],
+      body: 'api/ReconsiderationRequest.json',
+      response: [
+        '202',
+        'Requested, with its deadline',
+        response('objectionResponses.json', 'ReconsiderationRequested'),
+      ],
+      errors: { '404': 'No such objection (or not one of the caller’s)' },
+    },
+  },
+  '/v1/objections/{id}/reconsideration/decision': {
+    post: {
+      summary: 'Reconsider with reasons. Senior appeal officers other than the first.',
+      kind: 'write',
+      path: [objectionId],
+      body: 'api/ReconsiderationDecisionRequest.json',
+      response: ['200', 'Reconsidered', response('objectionResponses.json', 'ReconsiderationDecided')],
+      errors: { '404': 'No such objection' },
     },
   },
   '/v1/eligibility/{id}': {

@@ -40,7 +40,6 @@ export interface ObjectionState {
   filed?: ObjectionFiled;
   /** As filed, moved by the extension. */
   decisionDueBy?: string;
-  recorderEvidenceSubmitted: boolean;
   subjectEvidenceAdded: boolean;
   extended: boolean;
   decision?: ObjectionDecided;
@@ -51,7 +50,6 @@ export interface ObjectionState {
 }
 
 export const initialObjectionState = (): ObjectionState => ({
-  recorderEvidenceSubmitted: false,
   subjectEvidenceAdded: false,
   extended: false,
 });
@@ -60,8 +58,6 @@ export const evolveObjection = (state: ObjectionState, event: LedgerEvent): Obje
   switch (event.type) {
     case 'ObjectionFiled':
       return { ...state, filed: event.data, decisionDueBy: event.data.decisionDueBy };
-    case 'RecorderEvidenceSubmitted':
-      return { ...state, recorderEvidenceSubmitted: true };
     case 'SubjectEvidenceAdded':
       return { ...state, subjectEvidenceAdded: true };
     case 'ObjectionDeadlineExtended':
@@ -77,7 +73,8 @@ export const evolveObjection = (state: ObjectionState, event: LedgerEvent): Obje
     case 'ReconsiderationAutoReversed':
       return { ...state, reconsiderationAutoReversal: event.data };
     default:
-      // Other streams' events never reach an objection's.
+      // The recorder's evidence is for the officer to weigh: no rule turns on it. Other streams' events never
+      // reach an objection's.
       return state;
   }
 };

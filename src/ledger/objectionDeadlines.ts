@@ -1,11 +1,12 @@
 import type { DueCursor, ObjectionsReadModel } from '../projections/objectionsProjection';
 import { LedgerRuleViolation } from './errors';
 import type { AutoReversal, Objections } from './objections';
+import type { Sweep } from './scheduler';
 
 /**
  * The deadline sweeper (DESIGN.md §1 item 3): an objection, or a reconsideration, not decided in time reverses
- * its entry automatically. The scheduler calls `reverseMissedDeadlines(now)` periodically; after downtime the
- * first call catches up on every deadline missed meanwhile, earliest first.
+ * its entry automatically. The scheduler runs `reverseMissedDeadlines(now)` on every tick; after downtime the
+ * first run catches up on the deadlines missed meanwhile, earliest first.
  *
  * It reads the overdue objections from the objections projection in bounded batches, walking a cursor in
  * deadline order rather than waiting for the projection to reflect its own writes. Each reversal is keyed by
@@ -16,6 +17,9 @@ import type { AutoReversal, Objections } from './objections';
 /** Overdue objections read per batch. */
 export const sweepBatchSizeMax = 100;
 
+/** Overdue objections one run looks at, unless told fewer: a longer backlog is left to the next run. */
+export const sweepItemsPerRunMax = 10_000;
+
 /**
  * A deadline is swept only this long after it passed. The decider refuses decisions from the deadline's instant
  * on, but a decision judged just before it may still be carrying out its effect on the entry; the sweeper
@@ -24,8 +28,8 @@ export const sweepBatchSizeMax = 100;
 export const decisionInFlightGraceMs = 60_000;
 
 export interface ObjectionDeadlines {
-  /** The reversals this call carried out, in deadline order. */
-  reverseMissedDeadlines(now: Date): Promise<AutoReversal[]>;
+  /** Reverses the entries of at most `limit` overdue objections; returns the reversals made now, in deadline order. */
+  reverseMissedDeadlines(now: Date, limit?: number): Promise<AutoReversal[]>;
 }
 
 export interface ObjectionDeadlinesOptions {
@@ -43,12 +47,12 @@ export const createObjectionDeadlines = ({
   objections,
   objectionsView,
 }: ObjectionDeadlinesOptions): ObjectionDeadlines => ({
-  async reverseMissedDeadlines(now) {
+  async reverseMissedDeadlines(now, limit = sweepItemsPerRunMax) {
     const sweptUntil = new Date(now.getTime() - decisionInFlightGraceMs);
     const reversed: AutoReversal[] = [];
     let after: DueCursor | undefined;
-    for (;;) {
-      const batch = objectionsView.dueForAutoReversal(sweptUntil, sweepBatchSizeMax, after);
+    for (let examined = 0; examined < limit;) {
+      const batch = objectionsView.dueForAutoReversal(sweptUntil, Math.min(sweepBatchSizeMax, limit - examined), after);
       for (const due of batch) {
         try {
           const reversal = await objections.reverseMissedDeadline(due.objectionId, now);
@@ -57,8 +61,16 @@ export const createObjectionDeadlines = ({
           if (!isStaleRead(error)) throw error;
         }
       }
-      if (batch.length < sweepBatchSizeMax) return reversed;
+      examined += batch.length;
+      if (batch.length < sweepBatchSizeMax) break;
       after = batch.at(-1);
     }
+    return reversed;
   },
 });
+
+/** The sweeper as one of the scheduler's sweeps: it counts the reversals it made. */
+export const missedObjectionDeadlines =
+  (deadlines: ObjectionDeadlines): Sweep =>
+  async (now, limit) =>
+    (await deadlines.reverseMissedDeadlines(now, limit)).length;

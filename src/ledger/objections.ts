@@ -28,6 +28,9 @@ import type { WorkingDayCalendar } from './workingDays';
  * amendment to an unknown rule) leaves nothing written. A failure between the two leaves the objection
  * awaiting its decision: retrying the command (same idempotency key) completes it, and otherwise the
  * deadline sweeper reverses the entry when the decision falls due, which the subject never loses by.
+ * The price of this order: two officers deciding the same objection in the same few milliseconds could both
+ * reach the entry before the objection's stream refuses the second; claiming an objection before deciding it
+ * (an assignment event) would close that, and is not built.
  *
  * The effect's idempotency key derives from the objection id and the step (`decision:reversed`...), not from
  * the request: however the decision is retried, it reaches the entry once.

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
 import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
 import type { ObjectionDecided, ReconsiderationDecided } from '../events/objectionEvents';
@@ -107,6 +107,14 @@ export interface ObjectionsReadModel {
   dueForAutoReversal(now: Date, limit: number, after?: DueCursor): DueObjection[];
 }
 
+const queueFilters = ['status', 'assignee', 'dueBefore'] as const;
+type QueueFilter = (typeof queueFilters)[number];
+const queueFilterSql: Record<QueueFilter, string> = {
+  status: 'status = @status',
+  assignee: 'assignee = @assignee',
+  dueBefore: 'due_by < @dueBefore',
+};
+
 interface ObjectionRow {
   last_position: string;
   record: string;
@@ -209,14 +217,18 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
        record = @record
      WHERE objection_id = @objectionId`,
   );
-  const selectQueue = db.prepare(
-    `SELECT record FROM objections
-     WHERE position > @after
-       AND (@status IS NULL OR status = @status)
-       AND (@assignee IS NULL OR assignee = @assignee)
-       AND (@dueBefore IS NULL OR due_by < @dueBefore)
-     ORDER BY position LIMIT @limit`,
-  );
+  // One statement per combination of filters, prepared when first asked for, so that each uses its index.
+  const queueStatements = new Map<string, Statement>();
+  const queueStatement = (filters: readonly QueueFilter[]): Statement => {
+    const key = filters.join(',');
+    let statement = queueStatements.get(key);
+    if (!statement) {
+      const where = ['position > @after', ...filters.map((filter) => queueFilterSql[filter])].join(' AND ');
+      statement = db.prepare(`SELECT record FROM objections WHERE ${where} ORDER BY position LIMIT @limit`);
+      queueStatements.set(key, statement);
+    }
+    return statement;
+  };
   const selectOpenEntries = db.prepare(
     'SELECT DISTINCT entry_id FROM objections WHERE subject_id = ? AND due_by IS NOT NULL ORDER BY entry_id',
   );
@@ -265,14 +277,10 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
       if (isLaterObjectionEvent(event)) onLater(event.data.objectionId, event);
     },
     queue({ at, status, assignee, dueBefore, after = '', limit }) {
+      const filters = { status, assignee, dueBefore: dueBefore?.toISOString() };
+      const given = queueFilters.filter((filter) => filters[filter] !== undefined);
       // One more than asked for tells whether there is a next page.
-      const rows = selectQueue.all({
-        after,
-        status: status ?? null,
-        assignee: assignee ?? null,
-        dueBefore: dueBefore?.toISOString() ?? null,
-        limit: limit + 1,
-      }) as { record: string }[];
+      const rows = queueStatement(given).all({ ...filters, after, limit: limit + 1 }) as { record: string }[];
       const records = rows.map((row) => JSON.parse(row.record) as ObjectionRecord);
       const shown = records.slice(0, limit);
       return {

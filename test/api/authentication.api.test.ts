@@ -179,8 +179,9 @@ describe('an API key', () => {
   });
 
   it('is stored only as a hash', () => {
-    const { key } = service.apiKeys.create(grant, testNow);
-    const secret = key.split('_')[2] as string;
+    const { id, key } = service.apiKeys.create(grant, testNow);
+    // The secret is base64url, which may itself contain '_'.
+    const secret = key.slice(`ck_${id}_`.length);
     const rows = JSON.stringify(service.db.prepare('SELECT * FROM api_keys').all());
     expect(rows).not.toContain(secret);
   });
