@@ -23,7 +23,17 @@ export interface Config {
   rateLimitPerMinute: number;
   failedAuthenticationsPerMinute: number;
   schedulerIntervalSeconds: number;
+  /** A rehearsal clock: the ledger's time starts at this instant and runs on from there. Never in production. */
+  clockStart?: Date;
 }
+
+/** The clock every part is given: real time, or real time shifted to start at LEDGER_CLOCK_START. */
+export const clockOf = (config: Pick<Config, 'clockStart'>, startedAt = Date.now()): (() => Date) => {
+  const { clockStart } = config;
+  if (!clockStart) return () => new Date();
+  const offsetMs = clockStart.getTime() - startedAt;
+  return () => new Date(Date.now() + offsetMs);
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -57,6 +67,14 @@ const pepperFrom = (text: string): Buffer => {
   return Buffer.from(text, 'hex');
 };
 
+const instantFrom = (name: string, text: string): Date => {
+  const instant = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
+    throw new ConfigError(`${name} must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
+  }
+  return instant;
+};
+
 const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(process.cwd(), path));
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Config> => {
@@ -79,6 +97,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwtAudience: env.LEDGER_JWT_AUDIENCE ?? 'credit-ledger-api',
     ...(env.LEDGER_API_KEY_PEPPER ? { apiKeyPepper: pepperFrom(env.LEDGER_API_KEY_PEPPER) } : {}),
     rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
+    ...(env.LEDGER_CLOCK_START ? { clockStart: instantFrom('LEDGER_CLOCK_START', env.LEDGER_CLOCK_START) } : {}),
     schedulerIntervalSeconds: positiveIntegerFrom('LEDGER_SCHEDULER_SECONDS', env.LEDGER_SCHEDULER_SECONDS ?? '60'),
     failedAuthenticationsPerMinute: positiveIntegerFrom(
       'LEDGER_FAILED_AUTH_PER_MINUTE',

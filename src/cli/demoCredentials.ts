@@ -41,6 +41,12 @@ const people = [
   },
   { variable: 'APPROVER', label: 'approver', subject: 'demo-approver', roles: ['approver'] },
   { variable: 'APPEAL_OFFICER', label: 'appeal officer', subject: 'demo-appeal-officer', roles: ['appealOfficer'] },
+  {
+    variable: 'SENIOR_APPEAL_OFFICER',
+    label: 'senior appeal officer',
+    subject: 'demo-senior-appeal-officer',
+    roles: ['seniorAppealOfficer'],
+  },
   { variable: 'AUDITOR', label: 'auditor', subject: 'demo-auditor', roles: ['auditor'] },
   { variable: 'OPERATOR', label: 'operator', subject: 'demo-operator', roles: ['operator'] },
 ] as const;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
-import { readConfig } from '../config';
+import { clockOf, readConfig } from '../config';
 import { openLedgerService } from '../service';
 import { roles, type Role } from '../api/auth/permissions';
 import { tokenLifetimeSecondsMax } from '../api/auth/tokens';
@@ -28,8 +28,11 @@ program
   .action(async (options: { port?: string }) => {
     const config = readConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
     const logger = pino({ level: config.logLevel });
+    const clock = clockOf(config);
+    if (config.clockStart) logger.warn({ clockStart: config.clockStart }, 'rehearsal clock: not for production');
     const service = await openLedgerService({
       ...config,
+      clock,
       logger,
       onProjectionFailure: (error) => {
         logger.fatal({ err: error }, 'projections failed; stopping rather than serving stale reads');
@@ -40,7 +43,7 @@ program
       const subjects = await seedDemoData(service.ledger, service.directory);
       logger.info({ subjects }, 'demo data present (set LEDGER_DEMO=0 to start without it)');
       if (service.mintToken) {
-        const credentials = await issueDemoCredentials(service.mintToken, service.apiKeys, new Date());
+        const credentials = await issueDemoCredentials(service.mintToken, service.apiKeys, clock());
         process.stdout.write(`\nDemo credentials (valid 7 days; new ones at every start):\n`);
         for (const { label, header } of credentials) process.stdout.write(`  ${label}:\n    -H '${header}'\n`);
         if (config.dbPath !== ':memory:') {
@@ -79,7 +82,7 @@ program
   .action(async () => {
     const config = readConfig();
     const logger = pino({ level: config.logLevel });
-    const service = await openLedgerService({ ...config, logger });
+    const service = await openLedgerService({ ...config, clock: clockOf(config), logger });
     await service.runner.stop();
     service.runner.reset();
     service.runner.start();
@@ -94,7 +97,11 @@ program
   .description('turn every deadline due now into its event (expiries, missed objection deadlines), then exit')
   .action(async () => {
     const config = readConfig();
-    const service = await openLedgerService({ ...config, logger: pino({ level: config.logLevel }) });
+    const service = await openLedgerService({
+      ...config,
+      clock: clockOf(config),
+      logger: pino({ level: config.logLevel }),
+    });
     await service.runner.catchUp(startupCatchUpMs);
     const acted = await service.scheduler.tick();
     process.stdout.write(`${acted} deadlines acted on\n`);
@@ -106,7 +113,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 const withCredentials = async <T>(
   use: (credentials: ReturnType<typeof openCredentials>) => T | Promise<T>,
 ): Promise<T> => {
-  const credentials = openCredentials(readConfig());
+  const config = readConfig();
+  const credentials = openCredentials({ ...config, clock: clockOf(config) });
   try {
     return await use(credentials);
   } finally {

@@ -1,0 +1,163 @@
+import request from 'supertest';
+import type { LedgerService } from '../../src/service';
+import {
+  bearer,
+  evidenceOf,
+  fixedClock,
+  openTestService,
+  registerPerson,
+  signIn,
+  type Headers,
+  type TestClock,
+} from '../support/ledgerService';
+
+let service: LedgerService;
+let clock: TestClock;
+let court: Headers;
+let approver: Headers;
+let officer: Headers;
+let resident: Headers;
+
+beforeEach(async () => {
+  clock = fixedClock();
+  service = await openTestService({ clock });
+  await registerPerson(service, 'li');
+  court = await bearer(service, { subject: 'judge-sun', roles: ['recorder'], authority: 'court' });
+  approver = await bearer(service, { subject: 'approver-wu', roles: ['approver'] });
+  officer = await bearer(service, { subject: 'officer-zhou', roles: ['appealOfficer'] });
+  resident = await bearer(service, { subject: 'li', roles: ['resident'], subjectId: 'li' });
+});
+afterEach(() => service.close());
+
+const app = () => request(service.app);
+const caughtUp = () => service.runner.catchUp(2_000);
+const score = async () =>
+  (
+    await app()
+      .get('/v1/subjects/li/score')
+      .set((await signIn(service)).auditor)
+  ).body.score as number;
+
+/** A −50 court finding: at the four-eyes threshold, so only proposed. */
+const propose = async (documentNumber = 'J-1', occurredAt = '2026-10-01T08:00:00Z') => {
+  const response = await app()
+    .post('/v1/subjects/li/entries')
+    .set(court)
+    .send({ ruleCode: 'COM-SUED-BREACH', occurredAt, evidence: [evidenceOf('courtJudgment', documentNumber)] });
+  await caughtUp();
+  return response;
+};
+
+describe('four eyes through the API', () => {
+  it('answers 202 pending for a deduction at the threshold, which does not count until approved', async () => {
+    const proposed = await propose();
+    expect(proposed.status).toBe(202);
+    expect(proposed.body.status).toBe('pending');
+    expect(await score()).toBe(1000);
+    const approved = await app()
+      .post(`/v1/entries/${proposed.body.entryId}/approval`)
+      .set(approver)
+      .send({ decision: 'approve' });
+    expect(approved.body).toMatchObject({ status: 'posted' });
+    await caughtUp();
+    expect(await score()).toBe(950);
+  });
+
+  it('lists the proposal in the approvers’ queue until it is decided', async () => {
+    const proposed = await propose();
+    const queue = await app().get('/v1/approvals?status=pending').set(approver);
+    expect(queue.body.items.map((item: { entryId: string }) => item.entryId)).toEqual([proposed.body.entryId]);
+  });
+
+  it('refuses the recorder approving their own entry with 403, writing nothing', async () => {
+    const proposed = await propose();
+    const both = await bearer(service, { subject: 'judge-sun', roles: ['recorder', 'approver'], authority: 'court' });
+    const before = await service.store.headPosition();
+    const response = await app()
+      .post(`/v1/entries/${proposed.body.entryId}/approval`)
+      .set(both)
+      .send({ decision: 'approve' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/separation-of-duties');
+    expect(await service.store.headPosition()).toBe(before);
+  });
+
+  it('refuses a rejection without a reason with 422, writing nothing', async () => {
+    const proposed = await propose();
+    const before = await service.store.headPosition();
+    const response = await app()
+      .post(`/v1/entries/${proposed.body.entryId}/approval`)
+      .set(approver)
+      .send({ decision: 'reject' });
+    expect(response.status).toBe(422);
+    expect(await service.store.headPosition()).toBe(before);
+  });
+
+  it('answers 404 for an approval of an unknown entry', async () => {
+    const response = await app()
+      .post('/v1/entries/01890000-0000-7000-8000-000000000000/approval')
+      .set(approver)
+      .send({ decision: 'approve' });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('credit repair through the API', () => {
+  const postedTicket = async () => {
+    const police = await bearer(service, { subject: 'officer-7', roles: ['recorder'], authority: 'traffic-police' });
+    const response = await app()
+      .post('/v1/subjects/li/entries')
+      .set(police)
+      .send({
+        ruleCode: 'TRF-TICKET',
+        occurredAt: '2026-10-01T08:00:00Z',
+        evidence: [evidenceOf('trafficTicket', 'T-1')],
+      });
+    await caughtUp();
+    return response.body.entryId as string;
+  };
+
+  it('ends the effect of a repaired entry at once, keeping it in the history', async () => {
+    const entryId = await postedTicket();
+    const applied = await app()
+      .post(`/v1/entries/${entryId}/repair`)
+      .set(resident)
+      .send({ proof: [evidenceOf('trafficTicket', 'PAID-1')] });
+    expect(applied.status).toBe(202);
+    const granted = await app()
+      .post(`/v1/entries/${entryId}/repair/decision`)
+      .set(officer)
+      .send({ decision: 'grant', reasons: 'fine paid' });
+    expect(granted.status).toBe(200);
+    await caughtUp();
+    expect(await score()).toBe(1000);
+    const history = await app()
+      .get('/v1/subjects/li/history')
+      .set((await signIn(service)).auditor);
+    expect(history.body.items.map((item: { type: string }) => item.type)).toContain('CreditRepairGranted');
+  });
+
+  it('is applied for only by the subject: another resident gets 404', async () => {
+    const entryId = await postedTicket();
+    const other = await bearer(service, { subject: 'wang', roles: ['resident'], subjectId: 'wang' });
+    const response = await app()
+      .post(`/v1/entries/${entryId}/repair`)
+      .set(other)
+      .send({ proof: [evidenceOf('trafficTicket', 'PAID-1')] });
+    expect(response.status).toBe(404);
+  });
+
+  it('is refused before the minimum period of a general entry (3 months), writing nothing', async () => {
+    const proposed = await propose('J-2', '2026-10-01T08:00:00Z');
+    await app().post(`/v1/entries/${proposed.body.entryId}/approval`).set(approver).send({ decision: 'approve' });
+    await caughtUp();
+    const before = await service.store.headPosition();
+    const response = await app()
+      .post(`/v1/entries/${proposed.body.entryId}/repair`)
+      .set(resident)
+      .send({ proof: [evidenceOf('courtJudgment', 'PAID-2')] });
+    expect(response.status).toBe(422);
+    expect(response.body.type).toBe('/problems/repair-too-early');
+    expect(await service.store.headPosition()).toBe(before);
+  });
+});
