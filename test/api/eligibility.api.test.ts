@@ -138,6 +138,32 @@ describe('eligibility for a perk', () => {
     });
   });
 
+  it('is granted while the only thing that keeps the grade below the minimum is an entry under objection', async () => {
+    await recordEntry(service, 'li', heroic('2026-01-05T00:00:00Z', 'H-1'));
+    await recordEntry(service, 'li', heroic('2026-02-05T00:00:00Z', 'H-2'));
+    const ticket = await recordEntry(service, 'li', {
+      ruleCode: 'PUB-FEES-LATE',
+      occurredAt: '2026-03-01T08:00:00Z',
+      evidence: [evidenceOf('utilityRecord', 'U-1')],
+    });
+    await caughtUp();
+    expect((await ask('li', 'perk=HEATING_DISCOUNT', heating)).body).toEqual({
+      eligible: false,
+      reason: 'GRADE_BELOW_MINIMUM',
+    });
+    const resident = await bearer(service, { subject: 'li', roles: ['resident'], subjectId: 'li' });
+    await request(service.app)
+      .post('/v1/objections')
+      .set(resident)
+      .send({ subjectId: 'li', entryId: ticket.body.entryId, grounds: 'the bill was paid on time' })
+      .expect(201);
+    await caughtUp();
+    expect((await ask('li', 'perk=HEATING_DISCOUNT', heating)).body).toEqual({
+      eligible: true,
+      reason: 'GRADE_QUALIFIES_PENDING_OBJECTION',
+    });
+  });
+
   it('is refused below the minimum grade', async () => {
     await caughtUp();
     expect((await ask('li', 'perk=HEATING_DISCOUNT', heating)).body).toEqual({

@@ -14,7 +14,8 @@ import { createScoreProjection } from '../../src/projections/scoreProjection';
 import { authorityFor, evidenceOf } from '../support/ledgerService';
 
 /**
- * Property: whatever sequence of entries, approvals, rejections, reversals, expiries and repairs a subject
+ * Property: whatever sequence of entries, approvals, rejections, objection outcomes (reversed, upheld,
+ * amended), expiries and repairs a subject
  * goes through, the score the projection folds equals a straightforward computation from the same inputs,
  * and reversing an entry gives exactly the score without it.
  */
@@ -36,7 +37,7 @@ const rules = [
 
 type Operation =
   | { kind: 'record'; rule: number; daysAgo: number }
-  | { kind: 'approve' | 'reject' | 'reverse' | 'expire' | 'repair'; pick: number };
+  | { kind: 'approve' | 'reject' | 'reverse' | 'uphold' | 'amend' | 'expire' | 'repair'; pick: number };
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({
@@ -149,6 +150,24 @@ const run = (operations: readonly Operation[]) => {
     )
       target.state = 'gone';
     if (op.kind === 'expire') apply({ type: 'ExpireEntry', ...about }, now);
+    // An objection's outcomes: upheld changes nothing; amended replaces the entry with one judged anew.
+    if (op.kind === 'uphold')
+      apply({ type: 'UpholdEntry', ...about, objectionId: uuidv7(), decidedBy: 'officer-2' }, now);
+    if (op.kind === 'amend') {
+      const newEntryId = uuidv7();
+      const amended = {
+        type: 'AmendEntry' as const,
+        ...about,
+        newEntryId,
+        objectionId: uuidv7(),
+        reasons: 'misread',
+        decidedBy: 'officer-2',
+      };
+      if (apply(amended, now)) {
+        target.state = 'gone';
+        model.push({ ...target, entryId: newEntryId, state: 'counting' });
+      }
+    }
     if (op.kind === 'repair' && target.points < 0) {
       const requested = apply(
         {

@@ -1,0 +1,71 @@
+/**
+ * The per-stream hash chain, and the leaf each event contributes to the global log's Merkle tree.
+ *
+ * Chain digest (what an outside auditor recomputes for every event):
+ *
+ *   eventHash = lowercase hex of SHA-256( UTF-8( canonicalJson({
+ *     streamName,                        // string
+ *     revision,                          // the stream revision as a decimal string: "0", "1", ...
+ *     id, type, data, metadata,          // exactly as stored
+ *     recordedAt,                        // Date.toISOString(): "2026-11-26T10:00:00.000Z" (milliseconds, always Z)
+ *     previousHash,                      // the previous event's eventHash in this stream; 64 "0"s for revision 0
+ *   }) ) )
+ *
+ * canonicalJson (src/events/canonicalJson.ts): object keys sorted by UTF-16 code units at every depth, no white
+ * space, strings and numbers as ECMAScript JSON.stringify writes them, properties whose value is undefined left
+ * out. For the ASCII keys, strings and integers the ledger stores this is RFC 8785, and in Python it is
+ * `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`. So the top-level keys appear in the
+ * order data, id, metadata, previousHash, recordedAt, revision, streamName, type.
+ *
+ * The revision is a string because it is a bigint and JSON numbers lose precision past 2^53. The global position is
+ * deliberately not in the digest, so that the digest can be computed before the store assigns a position
+ * (EventStoreDB does so only at commit); the position is bound by the Merkle leaf instead.
+ *
+ * Merkle leaf data: the 85 ASCII bytes `${position}:${eventHash}` (the 20-digit zero-padded global position, a
+ * colon, the 64-hex eventHash). The tree's leaf hash is then SHA-256(0x00 || those bytes), per RFC 9162. The
+ * eventHash already commits to the stream, revision and content; the position is what places the event in the
+ * global order, so moving events around the log changes the tree even when every stream's chain stays intact.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonicalJson';
+import { isPosition, type RecordedEvent } from '../eventStore';
+
+/** The previousHash of every stream's first event (revision 0). */
+export const genesisHash = '0'.repeat(64);
+
+/** The fields the chain digest covers: everything the store records except the global position. */
+export type ChainedEvent = Pick<
+  RecordedEvent,
+  'streamName' | 'revision' | 'id' | 'type' | 'data' | 'metadata' | 'recordedAt'
+>;
+
+export const isEventHash = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+/** The exact text whose SHA-256 is the event's digest: exposed so an auditor can compare bytes, not only hashes. */
+export const eventDigestInput = (event: ChainedEvent, previousHash: string): string => {
+  if (!isEventHash(previousHash)) throw new RangeError(`previousHash must be 64 lowercase hex digits: ${previousHash}`);
+  // A first event chained onto a real digest, or a later one onto the genesis, is a caller's mistake, not a chain.
+  if ((event.revision === 0n) !== (previousHash === genesisHash)) {
+    throw new RangeError(`revision ${event.revision} must chain onto ${event.revision === 0n ? 'the genesis hash' : 'a real digest'}`);
+  }
+  return canonicalJson({
+    streamName: event.streamName,
+    revision: event.revision.toString(),
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt.toISOString(),
+    previousHash,
+  });
+};
+
+export const eventDigest = (event: ChainedEvent, previousHash: string): string =>
+  createHash('sha256').update(eventDigestInput(event, previousHash), 'utf8').digest('hex');
+
+/** The data of the event's leaf in the global log's Merkle tree (hash it with merkle.leafHash). */
+export const merkleLeafOf = (event: Pick<RecordedEvent, 'position'>, eventHash: string): Buffer => {
+  if (!isPosition(event.position)) throw new RangeError(`not a position: ${String(event.position)}`);
+  if (!isEventHash(eventHash)) throw new RangeError(`an event hash must be 64 lowercase hex digits: ${eventHash}`);
+  return Buffer.from(`${event.position}:${eventHash}`, 'ascii');
+};
