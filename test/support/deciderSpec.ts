@@ -3,23 +3,39 @@ import type { DecisionContext } from '../../src/ledger/judging';
 import { decideSubject, type SubjectCommand } from '../../src/ledger/subject';
 import { evolveSubject, initialSubjectState } from '../../src/ledger/subjectState';
 
+/** A decider: pure functions from (command, state, context) to events, and from events to state. */
+export interface Decider<State, Command, Context> {
+  decide(command: Command, state: State, context: Context): LedgerEvent[];
+  evolve(state: State, event: LedgerEvent): State;
+  initialState(): State;
+}
+
 /**
- * given(events).when(command).then(events) | .thenRefuses(code): the subject decider's rules, read as rules.
+ * given(events).when(command).then(events) | .thenRefuses(code): a decider's rules, read as rules.
  */
-export const given = (history: LedgerEvent[], context: DecisionContext) => ({
-  when: (command: SubjectCommand) => {
-    const decide = () => decideSubject(command, history.reduce(evolveSubject, initialSubjectState()), context);
-    return {
-      then: (expected: LedgerEvent[]) => expect(decide()).toEqual(expected),
-      thenRefuses: (code: string) => {
-        let refusal: unknown;
-        try {
-          decide();
-        } catch (error) {
-          refusal = error;
-        }
-        expect(refusal).toMatchObject({ code });
-      },
-    };
-  },
+export const deciderSpec =
+  <State, Command, Context>(decider: Decider<State, Command, Context>) =>
+  (history: LedgerEvent[], context: Context) => ({
+    when: (command: Command) => {
+      const decide = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState()), context);
+      return {
+        then: (expected: LedgerEvent[]) => expect(decide()).toEqual(expected),
+        thenRefuses: (code: string) => {
+          let refusal: unknown;
+          try {
+            decide();
+          } catch (error) {
+            refusal = error;
+          }
+          expect(refusal).toMatchObject({ code });
+        },
+      };
+    },
+  });
+
+/** The subject decider's specification. */
+export const given = deciderSpec<ReturnType<typeof initialSubjectState>, SubjectCommand, DecisionContext>({
+  decide: decideSubject,
+  evolve: evolveSubject,
+  initialState: initialSubjectState,
 });

@@ -1,29 +1,9 @@
-import type { LedgerEvent } from '../../src/events/ledgerEvents';
-import {
-  decideObjection,
-  evolveObjection,
-  initialObjectionState,
-  type ObjectionCommand,
-  type ObjectionDecisionContext,
-} from '../../src/ledger/objection';
+import { decideObjection, evolveObjection, initialObjectionState } from '../../src/ledger/objection';
+import { deciderSpec } from './deciderSpec';
 
-/**
- * given(events).when(command).then(events) | .thenRefuses(code): the objection decider's rules, read as rules.
- */
-export const given = (history: LedgerEvent[], context: ObjectionDecisionContext) => ({
-  when: (command: ObjectionCommand) => {
-    const decide = () => decideObjection(command, history.reduce(evolveObjection, initialObjectionState()), context);
-    return {
-      then: (expected: LedgerEvent[]) => expect(decide()).toEqual(expected),
-      thenRefuses: (code: string) => {
-        let refusal: unknown;
-        try {
-          decide();
-        } catch (error) {
-          refusal = error;
-        }
-        expect(refusal).toMatchObject({ code });
-      },
-    };
-  },
+/** The objection decider's specification: given(events).when(command).then(events) | .thenRefuses(code). */
+export const given = deciderSpec({
+  decide: decideObjection,
+  evolve: evolveObjection,
+  initialState: initialObjectionState,
 });

@@ -13,7 +13,7 @@
  * pre-hash); the signature travels as standard base64 (with padding) of its 64 bytes.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { hashLength, treeSizeMax } from './merkle';
+import { hashLength, isTreeSize, treeSizeMax } from './merkle';
 
 export interface TreeHead {
   treeSize: number;
@@ -56,7 +56,7 @@ export const signCheckpoint = ({ treeSize, rootHash, issuedAt }: TreeHead, priva
 export const verifyCheckpoint = (checkpoint: SignedCheckpoint, publicKey: KeyObject): boolean => {
   requireEd25519Key(publicKey, 'public');
   const { treeSize, rootHash, issuedAt, signature } = checkpoint;
-  if (!isTreeSize(treeSize) || !isRootHex(rootHash) || !isCanonicalInstant(issuedAt)) return false;
+  if (!isTreeSize(treeSize) || !isRootHashHex(rootHash) || !isCanonicalInstant(issuedAt)) return false;
   const signatureBytes = canonicalBase64Bytes(signature);
   if (signatureBytes?.length !== ed25519SignatureLength) return false;
   return verify(null, Buffer.from(checkpointSigningText({ treeSize, rootHash, issuedAt }), 'utf8'), publicKey, signatureBytes);
@@ -68,10 +68,8 @@ const requireEd25519Key = (key: KeyObject, type: 'private' | 'public'): void => 
   }
 };
 
-const isTreeSize = (value: unknown): value is number =>
-  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= treeSizeMax;
-
-const isRootHex = (value: unknown): value is string =>
+/** A checkpoint's rootHash: 64 lowercase hex digits, the one spelling that is signed. */
+export const isRootHashHex = (value: unknown): value is string =>
   typeof value === 'string' && value.length === 2 * hashLength && /^[0-9a-f]+$/.test(value);
 
 const isCanonicalInstant = (value: unknown): value is string => {

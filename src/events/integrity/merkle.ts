@@ -242,7 +242,8 @@ const isOdd = (n: number): boolean => n % 2 === 1;
 
 const half = (n: number): number => Math.floor(n / 2);
 
-const isTreeSize = (value: unknown): value is number =>
+/** A tree size or leaf index this module can count exactly. */
+export const isTreeSize = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= treeSizeMax;
 
 const isHash = (value: unknown): value is Buffer => Buffer.isBuffer(value) && value.length === hashLength;

@@ -1,0 +1,115 @@
+/**
+ * An auditor's two checks of the global log.
+ *
+ * verifyEvents walks the events in log order and recomputes every stream's hash chain. It catches an edited event
+ * (its digest no longer matches the stored one), an event inserted, deleted or moved within its stream (the revisions
+ * stop counting 0, 1, 2, ...), and events out of global order. It cannot catch an operator who rewrites a stream and
+ * recomputes every later stored hash: that is what verifyAgainstCheckpoint is for, since a signed checkpoint pins the
+ * Merkle root over the first treeSize events, positions included.
+ *
+ * Both stream their input and stop at the first fault. verifyEvents keeps one (revision, hash) pair per stream, so
+ * its memory grows with the number of streams, never with the number of events; verifyAgainstCheckpoint keeps
+ * O(log treeSize) hashes.
+ */
+import { comparePositions, isPosition, type Position, type RecordedEvent } from '../eventStore';
+import { isRootHashHex, type SignedCheckpoint } from './checkpoint';
+import { eventDigest, genesisHash } from './eventHash';
+import { isTreeSize, rootOf } from './merkle';
+
+export type LogFaultReason =
+  /** Malformed, or not after the previous event's position. */
+  | 'position-out-of-order'
+  /** Not the revision after the stream's previous event: an event inserted, deleted or moved within the stream. */
+  | 'revision-out-of-sequence'
+  /** An event that cannot be encoded for hashing at all (an invalid recordedAt, a value JSON cannot hold). */
+  | 'event-malformed'
+  | 'hash-missing'
+  /** The stored hash differs from the one recomputed along the chain: the event or an earlier one was edited. */
+  | 'hash-mismatch';
+
+export type LogVerdict =
+  | { ok: true; eventCount: number }
+  | { ok: false; position: Position; reason: LogFaultReason; detail: string };
+
+export const verifyEvents = (
+  events: Iterable<RecordedEvent>,
+  storedHashes: (event: RecordedEvent) => string | undefined,
+): LogVerdict => {
+  const chainHeads = new Map<string, { revision: bigint; hash: string }>();
+  let previousPosition: Position | undefined;
+  let eventCount = 0;
+  for (const event of events) {
+    const fault = (reason: LogFaultReason, detail: string): LogVerdict => ({
+      ok: false,
+      position: event.position,
+      reason,
+      detail: `${event.streamName}@${event.revision}: ${detail}`,
+    });
+    if (!isPosition(event.position)) return fault('position-out-of-order', 'not a position');
+    if (previousPosition !== undefined && comparePositions(event.position, previousPosition) <= 0) {
+      return fault('position-out-of-order', `comes after position ${previousPosition}`);
+    }
+    const head = chainHeads.get(event.streamName);
+    const expectedRevision = head === undefined ? 0n : head.revision + 1n;
+    if (event.revision !== expectedRevision) {
+      return fault('revision-out-of-sequence', `expected revision ${expectedRevision}`);
+    }
+    const stored = storedHashes(event);
+    if (stored === undefined) return fault('hash-missing', 'no stored hash');
+    let recomputed: string;
+    try {
+      recomputed = eventDigest(event, head?.hash ?? genesisHash);
+    } catch (error) {
+      return fault('event-malformed', error instanceof Error ? error.message : String(error));
+    }
+    if (stored !== recomputed) return fault('hash-mismatch', `stored ${stored}, recomputed ${recomputed}`);
+    chainHeads.set(event.streamName, { revision: event.revision, hash: recomputed });
+    previousPosition = event.position;
+    eventCount += 1;
+  }
+  return { ok: true, eventCount };
+};
+
+export type CheckpointFaultReason =
+  /** The checkpoint's treeSize or rootHash is not well formed. */
+  | 'checkpoint-malformed'
+  /** The log holds fewer events than the checkpoint vouched for: its tail was cut off. */
+  | 'truncated'
+  /** The first treeSize leaves hash to another root: history the checkpoint covers was rewritten. */
+  | 'root-mismatch';
+
+export type CheckpointVerdict = { ok: true } | { ok: false; reason: CheckpointFaultReason; detail: string };
+
+/**
+ * Whether the log, given as its Merkle leaf hashes in log order, still starts with the tree the checkpoint signed.
+ * A log that has grown since is fine: only the first treeSize leaves are read. Check the checkpoint's signature
+ * (verifyCheckpoint) first: this trusts treeSize and rootHash as given.
+ */
+export const verifyAgainstCheckpoint = (
+  leafHashes: Iterable<Buffer>,
+  checkpoint: Pick<SignedCheckpoint, 'treeSize' | 'rootHash'>,
+): CheckpointVerdict => {
+  const { treeSize, rootHash } = checkpoint;
+  if (!isTreeSize(treeSize) || !isRootHashHex(rootHash)) {
+    return { ok: false, reason: 'checkpoint-malformed', detail: 'treeSize or rootHash is not well formed' };
+  }
+  const counted = { leaves: 0 };
+  const root = rootOf(firstLeaves(leafHashes, treeSize, counted));
+  if (counted.leaves < treeSize) {
+    return { ok: false, reason: 'truncated', detail: `the checkpoint covers ${treeSize} events, the log holds ${counted.leaves}` };
+  }
+  if (root.toString('hex') !== rootHash) {
+    return { ok: false, reason: 'root-mismatch', detail: `the first ${treeSize} events hash to ${root.toString('hex')}, not ${rootHash}` };
+  }
+  return { ok: true };
+};
+
+/** The first `limit` leaves, counting them as they pass, without reading one leaf more than needed. */
+function* firstLeaves(leafHashes: Iterable<Buffer>, limit: number, counted: { leaves: number }): Generator<Buffer> {
+  if (limit === 0) return;
+  for (const leaf of leafHashes) {
+    counted.leaves += 1;
+    yield leaf;
+    if (counted.leaves === limit) return;
+  }
+}
