@@ -159,6 +159,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   registerListingMetrics(metrics, listingsView, clock);
   const objections = createObjections({ store, ledger, schemes, calendar, clock });
   const app = createApp({
+    store,
     objections,
     objectionsView,
     listings: createListings({ store, schemes, calendar, clock }),

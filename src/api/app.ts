@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { EventStore } from '../events/eventStore';
 import type { Ledger } from '../ledger/ledger';
 import type { SchemeBook } from '../ledger/schemeBook';
 import type { SubjectDirectory } from '../ledger/subjectDirectory';
@@ -46,6 +47,7 @@ export interface RateLimits {
 }
 
 export interface AppDependencies {
+  store: EventStore;
   /** Establishes the principal of every /v1 request but the public scheme. */
   authenticate: RequestHandler;
   ledger: Ledger;

@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
 import { clockOf, readConfig } from '../config';
+import { subjectStream } from '../events/ledgerEvents';
+import { subjectAsOf } from '../ledger/replay';
+import { scoreAt } from '../ledger/score';
 import { openLedgerService } from '../service';
 import { roles, type Role } from '../api/auth/permissions';
 import { tokenLifetimeSecondsMax } from '../api/auth/tokens';
@@ -106,6 +109,34 @@ program
     const acted = await service.scheduler.tick();
     process.stdout.write(`${acted} deadlines acted on\n`);
     await service.close();
+  });
+
+program
+  .command('replay')
+  .description("a subject's score, grade and explanation as of an instant, folded from the store")
+  .requiredOption('--subject <id>', 'the subject')
+  .requiredOption('--as-of <instant>', 'an ISO date-time, e.g. 2026-04-15T00:00:00+08:00')
+  .option(
+    '--view <view>',
+    'known (what the ledger showed then) or corrected (with the corrections made since)',
+    'corrected',
+  )
+  .action(async (options: { subject: string; asOf: string; view: string }) => {
+    const at = new Date(options.asOf);
+    if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
+    if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
+    const config = readConfig();
+    const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+    try {
+      const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), options.view, at);
+      if (!replayed) throw new Error(`subject ${options.subject} was not registered by ${at.toISOString()}`);
+      const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
+      process.stdout.write(
+        `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view: options.view, ...score }, null, 2)}\n`,
+      );
+    } finally {
+      await service.close();
+    }
   });
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

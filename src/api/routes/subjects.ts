@@ -1,5 +1,8 @@
-import { Router } from 'express';
-import type { EvidenceRef } from '../../events/ledgerEvents';
+import { Router, type Request } from 'express';
+import type { EventStore } from '../../events/eventStore';
+import { subjectStream, type EvidenceRef } from '../../events/ledgerEvents';
+import { subjectAsOf, type ReplayView } from '../../ledger/replay';
+import { historyAsOf } from '../../projections/historyAsOf';
 import type { Ledger } from '../../ledger/ledger';
 import { scoreAt } from '../../ledger/score';
 import type { SchemeBook } from '../../ledger/schemeBook';
@@ -19,6 +22,8 @@ import { validateBody, validateQuery } from '../validation';
 
 export interface SubjectRoutesOptions {
   ledger: Ledger;
+  /** For replays as of an instant, folded from the subject's stream. */
+  store: EventStore;
   scores: ScoreReadModel;
   history: HistoryReadModel;
   directory: SubjectDirectory;
@@ -32,6 +37,15 @@ export interface SubjectRoutesOptions {
 }
 
 export const historyPageSizeDefault = 50;
+
+/** `?asOf=&view=`: a replay from the store instead of the live projection; `view` defaults to corrected. */
+const replayOf = (req: Request): { at: Date; view: ReplayView } | undefined => {
+  const { asOf, view } = req.query as { asOf?: string; view?: ReplayView };
+  return asOf === undefined ? undefined : { at: new Date(asOf), view: view ?? 'corrected' };
+};
+
+const notRegisteredBy = (subjectId: string, at: Date): Problem =>
+  new Problem('subject-not-found', `subject ${subjectId} was not registered by ${at.toISOString()}`, { subjectId });
 
 interface RegisterBody {
   kind: 'person' | 'organization';
@@ -49,7 +63,7 @@ interface EntryBody {
 }
 
 export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
-  const { ledger, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder, disputes } =
+  const { ledger, store, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder, disputes } =
     options;
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
@@ -136,8 +150,16 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     recordReads(recorder, 'score', subjectOfPath),
     validateQuery(schemas, 'api/ReadQuery.json'),
     consistentRead,
-    (req, res) => {
+    async (req, res) => {
       const subject = registeredSubject(req.params.id as string);
+      const replay = replayOf(req);
+      if (replay) {
+        const replayed = subjectAsOf(await store.readStream(subjectStream(subject.subjectId)), replay.view, replay.at);
+        if (!replayed) throw notRegisteredBy(subject.subjectId, replay.at);
+        const score = scoreAt(schemes.forReading(replay.at), replayed.baseline, replayed.entries, replay.at);
+        res.json({ subjectId: subject.subjectId, ...score, asOf: replay.at.toISOString(), view: replay.view });
+        return;
+      }
       const asOf = clock();
       const disputed = new Set(disputes.openEntryIds(subject.subjectId));
       const entries = scores
@@ -154,10 +176,21 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     recordReads(recorder, 'history', subjectOfPath),
     validateQuery(schemas, 'api/HistoryQuery.json'),
     consistentRead,
-    (req, res) => {
+    async (req, res) => {
       const subject = registeredSubject(req.params.id as string);
       const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
       const after = typeof req.query.after === 'string' ? req.query.after : undefined;
+      const replay = replayOf(req);
+      if (replay) {
+        const events = await store.readStream(subjectStream(subject.subjectId));
+        const replayed = historyAsOf(events, subject.subjectId, replay.view, replay.at);
+        if (replayed.length === 0) throw notRegisteredBy(subject.subjectId, replay.at);
+        const rest = replayed.filter((item) => after === undefined || item.position > after);
+        const items = rest.slice(0, limit);
+        const next = rest.length > limit ? (items.at(-1)?.position ?? null) : null;
+        res.json({ subjectId: subject.subjectId, items, next, asOf: replay.at.toISOString(), view: replay.view });
+        return;
+      }
       const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
       const disputed = new Set(disputes.openEntryIds(subject.subjectId));
       const items = page.items.map((item) =>
