@@ -59,12 +59,19 @@ export const verifyCheckpoint = (checkpoint: SignedCheckpoint, publicKey: KeyObj
   if (!isTreeSize(treeSize) || !isRootHashHex(rootHash) || !isCanonicalInstant(issuedAt)) return false;
   const signatureBytes = canonicalBase64Bytes(signature);
   if (signatureBytes?.length !== ed25519SignatureLength) return false;
-  return verify(null, Buffer.from(checkpointSigningText({ treeSize, rootHash, issuedAt }), 'utf8'), publicKey, signatureBytes);
+  return verify(
+    null,
+    Buffer.from(checkpointSigningText({ treeSize, rootHash, issuedAt }), 'utf8'),
+    publicKey,
+    signatureBytes,
+  );
 };
 
 const requireEd25519Key = (key: KeyObject, type: 'private' | 'public'): void => {
   if (key.type !== type || key.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError(`checkpoints need an Ed25519 ${type} key, not a ${key.asymmetricKeyType ?? key.type} ${key.type} key`);
+    throw new TypeError(
+      `checkpoints need an Ed25519 ${type} key, not a ${key.asymmetricKeyType ?? key.type} ${key.type} key`,
+    );
   }
 };
 

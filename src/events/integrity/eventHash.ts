@@ -39,14 +39,17 @@ export type ChainedEvent = Pick<
   'streamName' | 'revision' | 'id' | 'type' | 'data' | 'metadata' | 'recordedAt'
 >;
 
-export const isEventHash = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+export const isEventHash = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 
 /** The exact text whose SHA-256 is the event's digest: exposed so an auditor can compare bytes, not only hashes. */
 export const eventDigestInput = (event: ChainedEvent, previousHash: string): string => {
   if (!isEventHash(previousHash)) throw new RangeError(`previousHash must be 64 lowercase hex digits: ${previousHash}`);
   // A first event chained onto a real digest, or a later one onto the genesis, is a caller's mistake, not a chain.
   if ((event.revision === 0n) !== (previousHash === genesisHash)) {
-    throw new RangeError(`revision ${event.revision} must chain onto ${event.revision === 0n ? 'the genesis hash' : 'a real digest'}`);
+    throw new RangeError(
+      `revision ${event.revision} must chain onto ${event.revision === 0n ? 'the genesis hash' : 'a real digest'}`,
+    );
   }
   return canonicalJson({
     streamName: event.streamName,

@@ -23,13 +23,13 @@ export type LogFaultReason =
   | 'revision-out-of-sequence'
   /** An event that cannot be encoded for hashing at all (an invalid recordedAt, a value JSON cannot hold). */
   | 'event-malformed'
+  /** No stored hash at all: an event the store never sealed, such as one written behind its back. */
   | 'hash-missing'
   /** The stored hash differs from the one recomputed along the chain: the event or an earlier one was edited. */
   | 'hash-mismatch';
 
 export type LogVerdict =
-  | { ok: true; eventCount: number }
-  | { ok: false; position: Position; reason: LogFaultReason; detail: string };
+  { ok: true; eventCount: number } | { ok: false; position: Position; reason: LogFaultReason; detail: string };
 
 export const verifyEvents = (
   events: Iterable<RecordedEvent>,
@@ -39,36 +39,37 @@ export const verifyEvents = (
   let previousPosition: Position | undefined;
   let eventCount = 0;
   for (const event of events) {
-    const fault = (reason: LogFaultReason, detail: string): LogVerdict => ({
-      ok: false,
-      position: event.position,
-      reason,
-      detail: `${event.streamName}@${event.revision}: ${detail}`,
-    });
-    if (!isPosition(event.position)) return fault('position-out-of-order', 'not a position');
+    if (!isPosition(event.position)) return fault(event, 'position-out-of-order', 'not a position');
     if (previousPosition !== undefined && comparePositions(event.position, previousPosition) <= 0) {
-      return fault('position-out-of-order', `comes after position ${previousPosition}`);
+      return fault(event, 'position-out-of-order', `not after the previous position ${previousPosition}`);
     }
     const head = chainHeads.get(event.streamName);
     const expectedRevision = head === undefined ? 0n : head.revision + 1n;
     if (event.revision !== expectedRevision) {
-      return fault('revision-out-of-sequence', `expected revision ${expectedRevision}`);
+      return fault(event, 'revision-out-of-sequence', `expected revision ${expectedRevision}`);
     }
     const stored = storedHashes(event);
-    if (stored === undefined) return fault('hash-missing', 'no stored hash');
+    if (stored === undefined) return fault(event, 'hash-missing', 'no stored hash');
     let recomputed: string;
     try {
       recomputed = eventDigest(event, head?.hash ?? genesisHash);
     } catch (error) {
-      return fault('event-malformed', error instanceof Error ? error.message : String(error));
+      return fault(event, 'event-malformed', error instanceof Error ? error.message : String(error));
     }
-    if (stored !== recomputed) return fault('hash-mismatch', `stored ${stored}, recomputed ${recomputed}`);
+    if (stored !== recomputed) return fault(event, 'hash-mismatch', `stored ${stored}, recomputed ${recomputed}`);
     chainHeads.set(event.streamName, { revision: event.revision, hash: recomputed });
     previousPosition = event.position;
     eventCount += 1;
   }
   return { ok: true, eventCount };
 };
+
+const fault = (event: RecordedEvent, reason: LogFaultReason, detail: string): LogVerdict => ({
+  ok: false,
+  position: event.position,
+  reason,
+  detail: `${event.streamName}@${event.revision}: ${detail}`,
+});
 
 export type CheckpointFaultReason =
   /** The checkpoint's treeSize or rootHash is not well formed. */
@@ -96,10 +97,18 @@ export const verifyAgainstCheckpoint = (
   const counted = { leaves: 0 };
   const root = rootOf(firstLeaves(leafHashes, treeSize, counted));
   if (counted.leaves < treeSize) {
-    return { ok: false, reason: 'truncated', detail: `the checkpoint covers ${treeSize} events, the log holds ${counted.leaves}` };
+    return {
+      ok: false,
+      reason: 'truncated',
+      detail: `the checkpoint covers ${treeSize} events, the log holds ${counted.leaves}`,
+    };
   }
   if (root.toString('hex') !== rootHash) {
-    return { ok: false, reason: 'root-mismatch', detail: `the first ${treeSize} events hash to ${root.toString('hex')}, not ${rootHash}` };
+    return {
+      ok: false,
+      reason: 'root-mismatch',
+      detail: `the first ${treeSize} events hash to ${root.toString('hex')}, not ${rootHash}`,
+    };
   }
   return { ok: true };
 };
