@@ -1,9 +1,12 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express, Request } from 'express';
 import { createApiKeys, type ApiKeys } from './api/auth/apiKeys';
 import { authenticate } from './api/auth/authenticate';
-import { localApiKeyPepper, localSigningKeys } from './api/auth/localSecrets';
+import { localApiKeyPepper, localCheckpointKeys, localSigningKeys } from './api/auth/localSecrets';
+import { createCheckpointRecords } from './events/integrity/checkpointRecords';
+import type { SignedCheckpoint } from './events/integrity/checkpoint';
+import { issueCheckpoint } from './events/integrity/logAudit';
 import { createTokenVerifier, mintToken, type TokenRequest, type TokenVerifier } from './api/auth/tokens';
 import type { Logger } from 'pino';
 import { openLedgerDatabase, type Database } from './events/adapters/sqliteDatabase';
@@ -79,6 +82,10 @@ export interface LedgerService {
   directory: SubjectDirectory;
   apiKeys: ApiKeys;
   mintToken?: TokenMinter;
+  /** Signs a checkpoint of the whole log now, and keeps it. */
+  issueCheckpoint(): Promise<SignedCheckpoint>;
+  latestCheckpoint(): SignedCheckpoint | undefined;
+  checkpointPublicKey: KeyObject;
   /** Turns due deadlines into events; `serve` runs it on an interval, `ledger tick` once. */
   scheduler: Scheduler;
   close(): Promise<void>;
@@ -155,6 +162,13 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     flushIntervalMs: accessFlushIntervalMs,
     onFailure: (error) => logger.error({ err: error }, 'access records not yet written; retrying'),
   });
+  const checkpoints = createCheckpointRecords(db);
+  const checkpointKeys = localCheckpointKeys(db, clock());
+  const signCheckpointNow = async (): Promise<SignedCheckpoint> => {
+    const checkpoint = await issueCheckpoint(store, checkpointKeys.privateKey, clock());
+    checkpoints.save(checkpoint);
+    return checkpoint;
+  };
   const metrics = new Registry();
   registerListingMetrics(metrics, listingsView, clock);
   const objections = createObjections({ store, ledger, schemes, calendar, clock });
@@ -167,6 +181,9 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     approvals,
     disputes: objectionsView,
     metrics,
+    checkpoints,
+    issueCheckpoint: signCheckpointNow,
+    checkpointPublicKey: checkpointKeys.publicKey,
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
     scores,
@@ -198,6 +215,9 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     app,
     ledger,
     scheduler,
+    issueCheckpoint: signCheckpointNow,
+    latestCheckpoint: () => checkpoints.latest(),
+    checkpointPublicKey: checkpointKeys.publicKey,
     store,
     db,
     runner,

@@ -1,6 +1,10 @@
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { KeyObject } from 'node:crypto';
 import type { EventStore } from '../events/eventStore';
+import type { SignedCheckpoint } from '../events/integrity/checkpoint';
+import type { CheckpointRecords } from '../events/integrity/checkpointRecords';
+import { auditRoutes, checkpointKeyPath, checkpointKeyPem, publicIntegrityRoutes } from './routes/integrity';
 import type { Ledger } from '../ledger/ledger';
 import type { SchemeBook } from '../ledger/schemeBook';
 import type { SubjectDirectory } from '../ledger/subjectDirectory';
@@ -68,6 +72,9 @@ export interface AppDependencies {
   approvals: ApprovalsReadModel;
   disputes: DisputesView;
   metrics: Registry;
+  checkpoints: CheckpointRecords;
+  issueCheckpoint: () => Promise<SignedCheckpoint>;
+  checkpointPublicKey: KeyObject;
   clock: () => Date;
   version: string;
   onUnexpectedError: (error: unknown, req: Request) => void;
@@ -82,6 +89,11 @@ export const createApp = (deps: AppDependencies): Express => {
   app.use(limitBodyDepth());
 
   const idempotent = createIdempotentRoute(deps.idempotencyRecords, deps.clock);
+  const checkpointKey = checkpointKeyPem(deps.checkpointPublicKey);
+  app.get(checkpointKeyPath, (_req, res) => {
+    res.type('application/x-pem-file').send(checkpointKey);
+  });
+  app.use('/v1', publicIntegrityRoutes(deps));
   const v1 = express.Router();
   v1.use(schemeRoutes(deps.schemes, deps.clock));
   v1.use(rateLimitFailedAuthentication({ limitPerMinute: deps.rateLimits.failedAuthenticationsPerMinute }));
@@ -93,6 +105,7 @@ export const createApp = (deps: AppDependencies): Express => {
   v1.use(listingRoutes({ ...deps, authorize, idempotent }));
   v1.use(objectionRoutes({ ...deps, authorize, idempotent }));
   v1.use(eligibilityRoutes(deps));
+  v1.use(auditRoutes(deps));
   v1.get('/metrics', authorize('metrics:read'), async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });

@@ -418,6 +418,47 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       errors: { '404': 'No such subject', '422': 'The scheme grants no such perk' },
     },
   },
+  '/v1/checkpoints/latest': {
+    get: {
+      summary: 'The latest signed checkpoint of the log (public): tree size, RFC 9162 root, time, Ed25519 signature',
+      kind: 'public',
+      response: ['200', 'The checkpoint', response('responses.json', 'Checkpoint')],
+      errors: { '404': 'No checkpoint issued yet' },
+    },
+  },
+  '/v1/checkpoints': {
+    post: {
+      summary:
+        'Issue a signed checkpoint now. Auditors. The key is published at /.well-known/ledger-checkpoint-key.pem',
+      kind: 'read',
+      response: ['201', 'The checkpoint', response('responses.json', 'Checkpoint')],
+    },
+  },
+  '/v1/proofs/inclusion': {
+    get: {
+      summary: 'An RFC 9162 inclusion proof that the event at a position is in the tree of a size (public)',
+      kind: 'public',
+      query: 'api/InclusionProofQuery.json',
+      response: ['200', 'The proof', { type: 'object' }],
+      errors: { '400': 'A query parameter is malformed', '422': 'The position or size is outside the log' },
+    },
+  },
+  '/v1/proofs/consistency': {
+    get: {
+      summary: 'An RFC 9162 consistency proof between two tree sizes (public)',
+      kind: 'public',
+      query: 'api/ConsistencyProofQuery.json',
+      response: ['200', 'The proof', { type: 'object' }],
+      errors: { '400': 'A query parameter is malformed', '422': 'The sizes are outside the log' },
+    },
+  },
+  '/v1/verify': {
+    post: {
+      summary: 'Verify every link of the hash chain, and the log against the latest checkpoint. Auditors.',
+      kind: 'read',
+      response: ['200', 'The verdict: ok, or the first bad position and why', { type: 'object' }],
+    },
+  },
   '/v1/metrics': {
     get: {
       summary: 'Prometheus metrics (overdue listing removals). Auditors and operators.',

@@ -116,6 +116,7 @@ export const problemTypes = {
   'reconsideration-window-closed': { status: 422, title: 'The time to ask for reconsideration has passed' },
   'no-reconsideration-pending': { status: 422, title: 'No reconsideration awaits a decision' },
   'deadline-not-passed': { status: 422, title: 'The decision is not yet overdue' },
+  'proof-not-available': { status: 422, title: 'No such proof: the sizes or position are outside the log' },
   'internal-error': { status: 500, title: 'The ledger failed to answer' },
 } as const satisfies Record<string, ProblemType>;
 

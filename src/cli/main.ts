@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
 import { clockOf, readConfig } from '../config';
+import { verifyCheckpoint, type SignedCheckpoint } from '../events/integrity/checkpoint';
+import { verifyStoredLog } from '../events/integrity/logAudit';
 import { subjectStream } from '../events/ledgerEvents';
 import { subjectAsOf } from '../ledger/replay';
 import { scoreAt } from '../ledger/score';
@@ -13,6 +15,10 @@ import { tokenLifetimeSecondsMax } from '../api/auth/tokens';
 import { openCredentials } from '../service';
 import { credentialsFile, issueDemoCredentials } from './demoCredentials';
 import { seedDemoData } from './demoData';
+import { bulkSettingsFrom, exportCommand, importCommand, seedCommand, wholeNumber } from './bulkCommands';
+import { openReportSources, type ReportSources } from '../reports/reportSources';
+import { runFairness, runWhatIf } from '../reports/reportRuns';
+import { fairnessText, whatIfText } from '../reports/reportText';
 
 /**
  * The operator's command line. Configuration comes from the environment (see the README); options given
@@ -137,6 +143,125 @@ program
     } finally {
       await service.close();
     }
+  });
+
+/** Opens the configured store for a report (it appends nothing), and closes it whatever happens. */
+const withReportSources = async (use: (sources: ReportSources) => Promise<string>): Promise<void> => {
+  const sources = await openReportSources(readConfig());
+  try {
+    process.stdout.write(`${await use(sources)}\n`);
+  } finally {
+    await sources.close();
+  }
+};
+
+const instantOption = (text: string): Date => {
+  const instant = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
+    throw new Error(`--at must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
+  }
+  return instant;
+};
+
+program
+  .command('whatif')
+  .description(
+    'replay every subject under a proposed change to the scheme and count who would change grade; writes nothing',
+  )
+  .requiredOption(
+    '--scheme <file>',
+    'the proposed change: JSON naming rules, gradeBands or effectMonths to change (see src/reports/schemeChange.ts)',
+  )
+  .option('--at <instant>', 'compare grades at this ISO instant (default now)')
+  .option('--json', 'print the whole result as JSON')
+  .action(async (options: { scheme: string; at?: string; json?: boolean }) => {
+    const at = options.at ? instantOption(options.at) : clockOf(readConfig())();
+    await withReportSources(async (sources) => {
+      const result = await runWhatIf(sources, { changeFile: options.scheme, at });
+      return options.json ? JSON.stringify(result, null, 2) : whatIfText(result);
+    });
+  });
+
+program
+  .command('fairness')
+  .description(
+    'deductions and additions by recorder, sector and authority, unusual reversal rates, donation share; writes nothing',
+  )
+  .option('--json', 'print the whole report as JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withReportSources(async (sources) => {
+      const report = await runFairness(sources);
+      return options.json ? JSON.stringify(report, null, 2) : fairnessText(report);
+    });
+  });
+
+program
+  .command('checkpoint')
+  .description('issue a signed checkpoint of the whole log (tree size, RFC 9162 root, time, signature)')
+  .option('--out <file>', "also write it to this file: keep a copy outside the operator's reach")
+  .action(async (options: { out?: string }) => {
+    const config = readConfig();
+    const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+    try {
+      const checkpoint = await service.issueCheckpoint();
+      const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+      if (options.out) writeFileSync(options.out, text);
+      process.stdout.write(text);
+    } finally {
+      await service.close();
+    }
+  });
+
+program
+  .command('verify')
+  .description(
+    "check every link of every stream's hash chain, and the log against a checkpoint; exit 1 naming the first bad position",
+  )
+  .option('--checkpoint <file>', 'a checkpoint saved elsewhere (default: the latest the ledger issued)')
+  .action(async (options: { checkpoint?: string }) => {
+    const config = readConfig();
+    const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+    try {
+      const checkpoint = options.checkpoint
+        ? (JSON.parse(readFileSync(options.checkpoint, 'utf8')) as SignedCheckpoint)
+        : service.latestCheckpoint();
+      if (checkpoint && !verifyCheckpoint(checkpoint, service.checkpointPublicKey)) {
+        throw new Error("the checkpoint's signature does not verify with the ledger's checkpoint key");
+      }
+      const verdict = await verifyStoredLog(service.store, checkpoint);
+      process.stdout.write(`${JSON.stringify(verdict)}\n`);
+      process.exitCode = verdict.ok ? 0 : 1;
+    } finally {
+      await service.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description(
+    'write a synthetic city through the ledger\'s own rules: residents, organisations and years of entries, ' +
+      'approvals, objections and listings; deterministic for a seed, and a rerun writes nothing new',
+  )
+  .option('--residents <n>', 'residents (persons of age)', wholeNumber(0), 740_000)
+  .option('--organisations <n>', 'organisations', wholeNumber(0), 3_000)
+  .option('--years <n>', 'years of history before now', wholeNumber(1), 5)
+  .option('--seed <seed>', 'the seed: the same seed and sizes give the same city', '1')
+  .action(async (options: { residents: number; organisations: number; years: number; seed: string }) => {
+    await seedCommand(options, bulkSettingsFrom(readConfig()));
+  });
+
+program
+  .command('export <file>')
+  .description('write the whole log as JSON Lines, one event a line, to a file or to stdout (-)')
+  .action(async (file: string) => {
+    await exportCommand(file, bulkSettingsFrom(readConfig()));
+  });
+
+program
+  .command('import <file>')
+  .description('append the events of an export at their revisions; a rerun or a resumed import writes nothing twice')
+  .action(async (file: string) => {
+    await importCommand(file, bulkSettingsFrom(readConfig()));
   });
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

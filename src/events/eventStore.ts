@@ -57,6 +57,8 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> ext
   position: Position;
   /** When the store committed the event (knowledge time). */
   recordedAt: Date;
+  /** The event's link in its stream's hash chain, where the adapter keeps one (src/events/integrity). */
+  hash?: string;
 }
 
 export interface AppendResult {

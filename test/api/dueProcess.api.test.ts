@@ -9,6 +9,7 @@ import {
   signIn,
   type Headers,
   type TestClock,
+  ledgerHead,
 } from '../support/ledgerService';
 
 let service: LedgerService;
@@ -72,25 +73,25 @@ describe('four eyes through the API', () => {
   it('refuses the recorder approving their own entry with 403, writing nothing', async () => {
     const proposed = await propose();
     const both = await bearer(service, { subject: 'judge-sun', roles: ['recorder', 'approver'], authority: 'court' });
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await app()
       .post(`/v1/entries/${proposed.body.entryId}/approval`)
       .set(both)
       .send({ decision: 'approve' });
     expect(response.status).toBe(403);
     expect(response.body.type).toBe('/problems/separation-of-duties');
-    expect(await service.store.headPosition()).toBe(before);
+    expect(ledgerHead(service)).toBe(before);
   });
 
   it('refuses a rejection without a reason with 422, writing nothing', async () => {
     const proposed = await propose();
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await app()
       .post(`/v1/entries/${proposed.body.entryId}/approval`)
       .set(approver)
       .send({ decision: 'reject' });
     expect(response.status).toBe(422);
-    expect(await service.store.headPosition()).toBe(before);
+    expect(ledgerHead(service)).toBe(before);
   });
 
   it('answers 404 for an approval of an unknown entry', async () => {
@@ -151,13 +152,13 @@ describe('credit repair through the API', () => {
     const proposed = await propose('J-2', '2026-10-01T08:00:00Z');
     await app().post(`/v1/entries/${proposed.body.entryId}/approval`).set(approver).send({ decision: 'approve' });
     await caughtUp();
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await app()
       .post(`/v1/entries/${proposed.body.entryId}/repair`)
       .set(resident)
       .send({ proof: [evidenceOf('courtJudgment', 'PAID-2')] });
     expect(response.status).toBe(422);
     expect(response.body.type).toBe('/problems/repair-too-early');
-    expect(await service.store.headPosition()).toBe(before);
+    expect(ledgerHead(service)).toBe(before);
   });
 });

@@ -1,7 +1,15 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { evidenceOf, official, openTestService, recordEntry, registerPerson, signIn } from '../support/ledgerService';
+import {
+  evidenceOf,
+  official,
+  openTestService,
+  recordEntry,
+  registerPerson,
+  signIn,
+  ledgerHead,
+} from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
@@ -18,12 +26,12 @@ const ticket = { ruleCode: 'TRF-TICKET', occurredAt: '2026-10-01T08:00:00Z', evi
 
 /** Records `body` and expects a refusal with `status` and problem `code`, with nothing written. */
 const expectRefused = async (body: Record<string, unknown>, status: number, code: string, subjectId = 'li') => {
-  const before = await service.store.headPosition();
+  const before = ledgerHead(service);
   const response = await recordEntry(service, subjectId, body);
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(response.body).toMatchObject({ type: `/problems/${code}`, status });
-  expect(await service.store.headPosition()).toBe(before);
+  expect(ledgerHead(service)).toBe(before);
   return response.body as { detail: string; errors?: { field: string }[] };
 };
 
@@ -87,14 +95,14 @@ describe('POST /v1/subjects/{id}/entries', () => {
   });
 
   it('refuses a recorder outside their authority with 403, writing nothing', async () => {
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await request(service.app)
       .post('/v1/subjects/li/entries')
       .set(await as.recorder('utility'))
       .send(ticket);
     expect(response.status).toBe(403);
     expect(response.body.type).toBe('/problems/outside-authority');
-    expect(await service.store.headPosition()).toBe(before);
+    expect(ledgerHead(service)).toBe(before);
   });
 
   it('refuses an auditor, who may read but not record, with 403', async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
 import { schemaRegistry } from '../../src/schemaRegistry';
-import { openTestService, signIn, type Headers } from '../support/ledgerService';
+import { openTestService, signIn, type Headers, ledgerHead } from '../support/ledgerService';
 
 const schemas = schemaRegistry();
 let service: LedgerService;
@@ -19,7 +19,7 @@ const register = (body: unknown, headers: Headers | null = as.clerk) => {
 };
 
 /** Asserts the request wrote nothing: the log ends where it ended before. */
-const expectNothingWritten = async (before: string) => expect(await service.store.headPosition()).toBe(before);
+const expectNothingWritten = async (before: string | null) => expect(ledgerHead(service)).toBe(before);
 
 describe('POST /v1/subjects', () => {
   it('registers a person of 18 or more and answers with the id and position', async () => {
@@ -46,7 +46,7 @@ describe('POST /v1/subjects', () => {
   });
 
   it('refuses a person under 18, and writes nothing', async () => {
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await register({ kind: 'person', id: 'p-young', birthDate: '2009-01-01' });
     expect(response.status).toBe(422);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -85,7 +85,7 @@ describe('POST /v1/subjects', () => {
 
   it('refuses a second registration of the same id with 409, and writes nothing', async () => {
     await register({ kind: 'organization', id: 'org-1' });
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await register({ kind: 'organization', id: 'org-1', displayName: 'Other Co.' });
     expect(response.status).toBe(409);
     expect(response.body.type).toBe('/problems/subject-already-registered');
@@ -102,7 +102,7 @@ describe('POST /v1/subjects', () => {
   });
 
   it('answers 401 without credentials', async () => {
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await register({ kind: 'organization' }, null);
     expect(response.status).toBe(401);
     expect(response.body.type).toBe('/problems/unauthenticated');
@@ -130,7 +130,7 @@ describe('POST /v1/subjects', () => {
   });
 
   it('answers 413 for a body over the limit, and writes nothing', async () => {
-    const before = await service.store.headPosition();
+    const before = ledgerHead(service);
     const response = await register({ kind: 'organization', displayName: 'x'.repeat(20_000) });
     expect(response.status).toBe(413);
     expect(response.body.type).toBe('/problems/body-too-large');

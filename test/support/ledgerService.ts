@@ -39,6 +39,17 @@ export const openTestService = (options: { dbPath?: string; clock?: () => Date }
     failedAuthenticationsPerMinute: 1_000,
   });
 
+/**
+ * The position of the last event other than access records: what "nothing was written" compares. Access
+ * records are batched and flushed on a timer, so they may land while any request runs.
+ */
+export const ledgerHead = (service: LedgerService): string | null =>
+  (
+    service.db.prepare("SELECT max(position) AS position FROM events WHERE stream_name != 'access-log'").get() as {
+      position: number | null;
+    }
+  ).position?.toString() ?? null;
+
 /** A temporary folder for a database file, removed by the returned function. */
 export const temporaryFolder = (): { path: string; remove: () => void } => {
   const path = mkdtempSync(join(tmpdir(), 'ledger-test-'));

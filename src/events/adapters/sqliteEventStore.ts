@@ -22,6 +22,7 @@ import {
   type StreamRevision,
 } from '../eventStore';
 import { toEventJson } from '../eventJson';
+import { eventDigest, genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
 
@@ -64,6 +65,8 @@ const migrations: readonly string[] = [
      stream_name TEXT PRIMARY KEY,
      revision INTEGER NOT NULL
    );`,
+  // The hash chain (src/events/integrity/eventHash.ts): each event's digest covers the previous one's.
+  `ALTER TABLE events ADD COLUMN hash TEXT;`,
 ];
 
 interface EventRow {
@@ -75,6 +78,7 @@ interface EventRow {
   data: string;
   metadata: string;
   recorded_at: string;
+  hash: string | null;
 }
 
 interface ReadAllParameters {
@@ -105,20 +109,36 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     );
 
   const insertEvents = (stream: string, events: readonly NewEvent[], firstRevision: StreamRevision): Position => {
-    const recordedAt = clock().toISOString();
+    const recordedAt = clock();
+    let previousHash = firstRevision === 0n ? genesisHash : (statements.lastHash.get(stream)?.hash ?? genesisHash);
     let position = START;
     events.forEach((event, index) => {
       const revision = firstRevision + BigInt(index);
+      const data = toEventJson(event.data);
+      const metadata = toEventJson(event.metadata);
+      // Chained over the data as it will be read back, so that verification recomputes the same bytes.
+      const chained = {
+        streamName: stream,
+        revision,
+        id: event.id,
+        type: event.type,
+        data: JSON.parse(data),
+        metadata: JSON.parse(metadata),
+        recordedAt,
+      };
+      const hash = eventDigest(chained, previousHash);
       const { lastInsertRowid } = statements.insertEvent.run(
         stream,
         revision,
         event.id,
         event.type,
-        toEventJson(event.data),
-        toEventJson(event.metadata),
-        recordedAt,
+        data,
+        metadata,
+        recordedAt.toISOString(),
+        hash,
       );
       position = positionFromNumber(lastInsertRowid);
+      previousHash = hash;
     });
     return position;
   };
@@ -207,7 +227,7 @@ const migrate = (db: Database): void => {
   applyMissing.immediate();
 };
 
-const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
 
 /** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
 const prepareStatements = (db: Database) => ({
@@ -221,11 +241,14 @@ const prepareStatements = (db: Database) => ({
     )
     .safeIntegers(),
   insertEvent: db
-    .prepare<[string, bigint, string, string, string, string, string]>(
-      `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    .prepare<[string, bigint, string, string, string, string, string, string]>(
+      `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .safeIntegers(),
+  lastHash: db.prepare<[string], { hash: string | null }>(
+    'SELECT hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+  ),
   saveStreamRevision: db.prepare<[string, bigint]>(
     `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
      ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
@@ -272,4 +295,5 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   revision: row.revision,
   position: positionFromNumber(row.position),
   recordedAt: new Date(row.recorded_at),
+  ...(row.hash !== null ? { hash: row.hash } : {}),
 });

@@ -46,27 +46,39 @@ export const emptyTreeHash = (): Buffer => createHash('sha256').digest();
  * of 10 million digest Buffers alone holds about 4 GB (some 400 bytes a Buffer).
  */
 export const rootOf = (leafHashes: Iterable<Buffer>): Buffer => {
+  const tree = createTreeAccumulator();
+  for (const leaf of leafHashes) tree.add(leaf);
+  return tree.root();
+};
+
+/** rootOf, one leaf at a time: for leaves that arrive asynchronously (pages of the log). */
+export const createTreeAccumulator = () => {
   const completeSubtrees: { root: Buffer; leafCount: number }[] = [];
-  for (const leaf of leafHashes) {
-    requireHash(leaf, 'leaf hash');
-    let subtree = { root: leaf, leafCount: 1 };
-    let left = completeSubtrees.at(-1);
-    while (left !== undefined && left.leafCount === subtree.leafCount) {
-      completeSubtrees.pop();
-      subtree = { root: nodeHash(left.root, subtree.root), leafCount: 2 * subtree.leafCount };
-      left = completeSubtrees.at(-1);
-    }
-    completeSubtrees.push(subtree);
-  }
-  const rightmost = completeSubtrees.pop();
-  if (rightmost === undefined) return emptyTreeHash();
-  let root = rightmost.root;
-  let left = completeSubtrees.pop();
-  while (left !== undefined) {
-    root = nodeHash(left.root, root);
-    left = completeSubtrees.pop();
-  }
-  return root;
+  let size = 0;
+  return {
+    add(leaf: Buffer): void {
+      requireHash(leaf, 'leaf hash');
+      let subtree = { root: leaf, leafCount: 1 };
+      let left = completeSubtrees.at(-1);
+      while (left !== undefined && left.leafCount === subtree.leafCount) {
+        completeSubtrees.pop();
+        subtree = { root: nodeHash(left.root, subtree.root), leafCount: 2 * subtree.leafCount };
+        left = completeSubtrees.at(-1);
+      }
+      completeSubtrees.push(subtree);
+      size += 1;
+    },
+    size: (): number => size,
+    /** The root of the leaves added so far; adding may go on afterwards. */
+    root(): Buffer {
+      let root: Buffer | undefined;
+      for (let index = completeSubtrees.length - 1; index >= 0; index -= 1) {
+        const subtree = (completeSubtrees[index] as { root: Buffer }).root;
+        root = root === undefined ? subtree : nodeHash(subtree, root);
+      }
+      return root ?? emptyTreeHash();
+    },
+  };
 };
 
 /**

@@ -35,33 +35,46 @@ export const verifyEvents = (
   events: Iterable<RecordedEvent>,
   storedHashes: (event: RecordedEvent) => string | undefined,
 ): LogVerdict => {
+  const verifier = createLogVerifier(storedHashes);
+  for (const event of events) {
+    const bad = verifier.check(event);
+    if (bad) return bad;
+  }
+  return verifier.verdict();
+};
+
+/** verifyEvents one event at a time, for a log read in pages: `check` answers the first fault, if any. */
+export const createLogVerifier = (storedHashes: (event: RecordedEvent) => string | undefined) => {
   const chainHeads = new Map<string, { revision: bigint; hash: string }>();
   let previousPosition: Position | undefined;
   let eventCount = 0;
-  for (const event of events) {
-    if (!isPosition(event.position)) return fault(event, 'position-out-of-order', 'not a position');
-    if (previousPosition !== undefined && comparePositions(event.position, previousPosition) <= 0) {
-      return fault(event, 'position-out-of-order', `not after the previous position ${previousPosition}`);
-    }
-    const head = chainHeads.get(event.streamName);
-    const expectedRevision = head === undefined ? 0n : head.revision + 1n;
-    if (event.revision !== expectedRevision) {
-      return fault(event, 'revision-out-of-sequence', `expected revision ${expectedRevision}`);
-    }
-    const stored = storedHashes(event);
-    if (stored === undefined) return fault(event, 'hash-missing', 'no stored hash');
-    let recomputed: string;
-    try {
-      recomputed = eventDigest(event, head?.hash ?? genesisHash);
-    } catch (error) {
-      return fault(event, 'event-malformed', error instanceof Error ? error.message : String(error));
-    }
-    if (stored !== recomputed) return fault(event, 'hash-mismatch', `stored ${stored}, recomputed ${recomputed}`);
-    chainHeads.set(event.streamName, { revision: event.revision, hash: recomputed });
-    previousPosition = event.position;
-    eventCount += 1;
-  }
-  return { ok: true, eventCount };
+  return {
+    check(event: RecordedEvent): LogVerdict | undefined {
+      if (!isPosition(event.position)) return fault(event, 'position-out-of-order', 'not a position');
+      if (previousPosition !== undefined && comparePositions(event.position, previousPosition) <= 0) {
+        return fault(event, 'position-out-of-order', `not after the previous position ${previousPosition}`);
+      }
+      const head = chainHeads.get(event.streamName);
+      const expectedRevision = head === undefined ? 0n : head.revision + 1n;
+      if (event.revision !== expectedRevision) {
+        return fault(event, 'revision-out-of-sequence', `expected revision ${expectedRevision}`);
+      }
+      const stored = storedHashes(event);
+      if (stored === undefined) return fault(event, 'hash-missing', 'no stored hash');
+      let recomputed: string;
+      try {
+        recomputed = eventDigest(event, head?.hash ?? genesisHash);
+      } catch (error) {
+        return fault(event, 'event-malformed', error instanceof Error ? error.message : String(error));
+      }
+      if (stored !== recomputed) return fault(event, 'hash-mismatch', `stored ${stored}, recomputed ${recomputed}`);
+      chainHeads.set(event.streamName, { revision: event.revision, hash: recomputed });
+      previousPosition = event.position;
+      eventCount += 1;
+      return undefined;
+    },
+    verdict: (): LogVerdict => ({ ok: true, eventCount }),
+  };
 };
 
 const fault = (event: RecordedEvent, reason: LogFaultReason, detail: string): LogVerdict => ({

@@ -1,0 +1,150 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { canonicalJson } from '../events/canonicalJson';
+import {
+  appendBatchMaxEvents,
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+} from '../events/eventStore';
+import type { SchemaRegistry } from '../schemaRegistry';
+import { newEventOf, parseLogLine, type LogLine } from './jsonLines';
+import { appendResuming } from './resumableAppend';
+
+/**
+ * Reads an export (jsonLines.ts) line by line and appends its events, each stream's at the revisions the file
+ * gives: a line at revision r is appended with expected revision r − 1 (no_stream for 0), consecutive lines of
+ * one stream together (at most appendBatchMaxEvents). Memory holds one commit's lines, never the file.
+ *
+ * Resuming. Events the stream already holds at their revisions are compared with the lines, not written
+ * again (resumableAppend.ts): re-importing a file writes nothing, and an import cut off part-way completes
+ * without duplicates when started again from the first line. A line whose revision holds another event (other
+ * id, type, data or metadata) stops the import, naming the line; so does a line whose stream lacks the
+ * revisions before it, and a line that is not a valid event (shape, or data against its event's schema).
+ * The lines read before the stopping one's commit group are stored; the group is not.
+ */
+
+/** Lines appended in one commit (bulkStore.ts): about a thousand events, as the seed's groups. */
+export const linesPerCommit = 1_000;
+
+export interface ImportOptions {
+  store: EventStore;
+  input: Readable;
+  schemas: SchemaRegistry;
+  inOneCommit?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Called after each commit with the lines and bytes read so far. */
+  onProgress?: (progress: { lines: number; bytes: number }) => void;
+}
+
+export interface ImportSummary {
+  lines: number;
+  eventsWritten: number;
+  /** Events the store held already at their revisions: a re-import, or an import resumed. */
+  eventsAlreadyStored: number;
+}
+
+/** A line that the store's stream contradicts: another event at its revision, or revisions missing before it. */
+export class ImportConflictError extends Error {
+  override readonly name = 'ImportConflictError';
+  constructor(
+    readonly lineNumber: number,
+    readonly stream: string,
+    detail: string,
+  ) {
+    super(`line ${lineNumber}: stream ${stream} ${detail}; the import stopped there`);
+  }
+}
+
+/** Consecutive lines of one stream at consecutive revisions: one append. */
+interface StreamRun {
+  stream: string;
+  firstRevision: bigint;
+  firstLine: number;
+  lines: LogLine[];
+}
+
+const differingField = (stored: RecordedEvent, line: LogLine): string | undefined => {
+  if (stored.id !== line.id) return 'id';
+  if (stored.type !== line.type) return 'type';
+  if (canonicalJson(stored.data) !== canonicalJson(line.data)) return 'data';
+  if (canonicalJson(stored.metadata) !== canonicalJson(line.metadata)) return 'metadata';
+  return undefined;
+};
+
+const appendRun = async (store: EventStore, run: StreamRun): Promise<{ appended: number; alreadyStored: number }> => {
+  const { stream, firstRevision, firstLine, lines } = run;
+  try {
+    return await appendResuming(store, stream, firstRevision, lines.map(newEventOf), (stored, index) => {
+      const field = differingField(stored, lines[index] as LogLine);
+      if (field) {
+        throw new ImportConflictError(
+          firstLine + index,
+          stream,
+          `holds another event at revision ${stored.revision} (its ${field} differs: event ${stored.id})`,
+        );
+      }
+    });
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) {
+      const held = error.actual === 'no_stream' ? 'does not exist yet' : `ends at revision ${error.actual}`;
+      throw new ImportConflictError(firstLine, stream, `${held}, so revision ${firstRevision} cannot follow`);
+    }
+    if (error instanceof DuplicateEventIdError) {
+      const index = lines.findIndex((line) => line.id === error.eventId);
+      throw new ImportConflictError(
+        firstLine + Math.max(index, 0),
+        stream,
+        `gets event ${error.eventId}, already stored elsewhere`,
+      );
+    }
+    throw error;
+  }
+};
+
+export const importLog = async ({
+  store,
+  input,
+  schemas,
+  inOneCommit = (work) => work(),
+  onProgress,
+}: ImportOptions): Promise<ImportSummary> => {
+  const summary: ImportSummary = { lines: 0, eventsWritten: 0, eventsAlreadyStored: 0 };
+  let bytes = 0;
+  let runs: StreamRun[] = [];
+  let pendingLines = 0;
+
+  const commit = async (): Promise<void> => {
+    if (runs.length === 0) return;
+    const committing = runs;
+    runs = [];
+    pendingLines = 0;
+    await inOneCommit(async () => {
+      for (const run of committing) {
+        const { appended, alreadyStored } = await appendRun(store, run);
+        summary.eventsWritten += appended;
+        summary.eventsAlreadyStored += alreadyStored;
+      }
+    });
+    onProgress?.({ lines: summary.lines, bytes });
+  };
+
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const text of lines) {
+    summary.lines += 1;
+    bytes += Buffer.byteLength(text) + 1;
+    const line = parseLogLine(text, summary.lines, schemas);
+    const revision = BigInt(line.revision);
+    const run = runs.at(-1);
+    const continues =
+      run?.stream === line.streamName &&
+      run.firstRevision + BigInt(run.lines.length) === revision &&
+      run.lines.length < appendBatchMaxEvents;
+    if (run && continues) run.lines.push(line);
+    else runs.push({ stream: line.streamName, firstRevision: revision, firstLine: summary.lines, lines: [line] });
+    pendingLines += 1;
+    if (pendingLines >= linesPerCommit) await commit();
+  }
+  await commit();
+  return summary;
+};

@@ -1,0 +1,151 @@
+import type { KeyObject } from 'node:crypto';
+import { START, type EventStore, type Position, type RecordedEvent } from '../eventStore';
+import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
+import { merkleLeafOf } from './eventHash';
+import { consistencyProof, createTreeAccumulator, inclusionProof, leafHash, rootOf } from './merkle';
+import { createLogVerifier, verifyAgainstCheckpoint, type CheckpointVerdict, type LogVerdict } from './verifyLog';
+
+/**
+ * The integrity library applied to a store: the global log read in pages, checked link by link, hashed into
+ * its RFC 9162 tree, signed, and proven. Every function reads the log from the store itself.
+ */
+
+export const auditPageSize = 1_000;
+/**
+ * Proofs are built from the leaves in memory (about 400 bytes each): this bounds one proof's tree. Serving
+ * proofs over a larger log needs stored subtree hashes; until then the CLI builds them.
+ */
+export const proofTreeSizeMax = 2_000_000;
+
+export async function* logInOrder(store: EventStore, after: Position = START): AsyncGenerator<RecordedEvent> {
+  let cursor = after;
+  for (;;) {
+    const page = await store.readAll({ after: cursor, maxCount: auditPageSize });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < auditPageSize || last === undefined) return;
+    cursor = last.position;
+  }
+}
+
+/** The leaf of an event in the global tree: its position and its link in the hash chain. */
+export const leafOf = (event: RecordedEvent): Buffer => {
+  if (event.hash === undefined) throw new Error(`event at ${event.position} carries no hash`);
+  return leafHash(merkleLeafOf(event, event.hash));
+};
+
+/** The tree over the first `size` events (all of them by default); rootHash in hex. */
+export const treeHeadOf = async (
+  store: EventStore,
+  size = Number.MAX_SAFE_INTEGER,
+): Promise<{ treeSize: number; rootHash: string }> => {
+  const tree = createTreeAccumulator();
+  for await (const event of logInOrder(store)) {
+    if (tree.size() >= size) break;
+    tree.add(leafOf(event));
+  }
+  return { treeSize: tree.size(), rootHash: tree.root().toString('hex') };
+};
+
+export const issueCheckpoint = async (
+  store: EventStore,
+  privateKey: KeyObject,
+  now: Date,
+): Promise<SignedCheckpoint> => {
+  const { treeSize, rootHash } = await treeHeadOf(store);
+  return signCheckpoint({ treeSize, rootHash: Buffer.from(rootHash, 'hex'), issuedAt: now }, privateKey);
+};
+
+export type StoreVerdict = LogVerdict | (CheckpointVerdict & { ok: false; position?: undefined });
+
+/**
+ * Checks every link of every stream's chain (an edited byte, an inserted, deleted or reordered event) and,
+ * given a checkpoint saved elsewhere, that the log still starts with the tree it signed (a truncated tail,
+ * rewritten history). Check the checkpoint's signature first (verifyCheckpoint).
+ */
+export const verifyStoredLog = async (
+  store: EventStore,
+  checkpoint?: Pick<SignedCheckpoint, 'treeSize' | 'rootHash'>,
+): Promise<StoreVerdict> => {
+  const verifier = createLogVerifier((event) => event.hash);
+  const leaves: Buffer[] = [];
+  for await (const event of logInOrder(store)) {
+    const bad = verifier.check(event);
+    if (bad) return bad;
+    if (checkpoint && leaves.length < checkpoint.treeSize) leaves.push(leafOf(event));
+  }
+  if (checkpoint) {
+    const verdict = verifyAgainstCheckpoint(leaves, checkpoint);
+    if (!verdict.ok) return verdict;
+  }
+  return verifier.verdict();
+};
+
+const leavesUpTo = async (
+  store: EventStore,
+  treeSize: number,
+): Promise<{ leaves: Buffer[]; positions: Position[] }> => {
+  if (treeSize > proofTreeSizeMax) throw new RangeError(`proofs are built over at most ${proofTreeSizeMax} events`);
+  const leaves: Buffer[] = [];
+  const positions: Position[] = [];
+  for await (const event of logInOrder(store)) {
+    if (leaves.length >= treeSize) break;
+    leaves.push(leafOf(event));
+    positions.push(event.position);
+  }
+  if (leaves.length < treeSize) throw new RangeError(`the log holds ${leaves.length} events, not ${treeSize}`);
+  return { leaves, positions };
+};
+
+export interface InclusionProofAnswer {
+  position: Position;
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  rootHash: string;
+  proof: string[];
+}
+
+/** That the event at `position` is leaf `leafIndex` of the tree of `treeSize` events. */
+export const proveInclusion = async (
+  store: EventStore,
+  position: Position,
+  treeSize: number,
+): Promise<InclusionProofAnswer> => {
+  const { leaves, positions } = await leavesUpTo(store, treeSize);
+  const leafIndex = positions.indexOf(position);
+  if (leafIndex < 0) throw new RangeError(`no event at position ${position} among the first ${treeSize}`);
+  return {
+    position,
+    leafIndex,
+    treeSize,
+    leafHash: (leaves[leafIndex] as Buffer).toString('hex'),
+    rootHash: rootOf(leaves).toString('hex'),
+    proof: inclusionProof(leaves, leafIndex).map((hash) => hash.toString('hex')),
+  };
+};
+
+export interface ConsistencyProofAnswer {
+  fromSize: number;
+  toSize: number;
+  fromRoot: string;
+  toRoot: string;
+  proof: string[];
+}
+
+/** That the tree of `fromSize` events is a prefix of the tree of `toSize`: nothing before was rewritten. */
+export const proveConsistency = async (
+  store: EventStore,
+  fromSize: number,
+  toSize: number,
+): Promise<ConsistencyProofAnswer> => {
+  if (fromSize > toSize) throw new RangeError('the older tree must not be larger than the newer');
+  const { leaves } = await leavesUpTo(store, toSize);
+  return {
+    fromSize,
+    toSize,
+    fromRoot: rootOf(leaves.slice(0, fromSize)).toString('hex'),
+    toRoot: rootOf(leaves).toString('hex'),
+    proof: consistencyProof(leaves, fromSize).map((hash) => hash.toString('hex')),
+  };
+};

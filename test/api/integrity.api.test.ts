@@ -1,0 +1,85 @@
+import { createPublicKey } from 'node:crypto';
+import request from 'supertest';
+import { verifyCheckpoint } from '../../src/events/integrity/checkpoint';
+import { verifyInclusion } from '../../src/events/integrity/merkle';
+import type { LedgerService } from '../../src/service';
+import {
+  evidenceOf,
+  openTestService,
+  recordEntry,
+  registerPerson,
+  signIn,
+  type Headers,
+} from '../support/ledgerService';
+
+let service: LedgerService;
+let auditor: Headers;
+
+beforeEach(async () => {
+  service = await openTestService();
+  await registerPerson(service, 'li');
+  await recordEntry(service, 'li', {
+    ruleCode: 'TRF-TICKET',
+    occurredAt: '2026-10-01T08:00:00Z',
+    evidence: [evidenceOf('trafficTicket')],
+  });
+  auditor = (await signIn(service)).auditor;
+});
+afterEach(() => service.close());
+
+const app = () => request(service.app);
+
+describe('an outside auditor', () => {
+  it('checks a checkpoint with the published key, and an inclusion proof against it', async () => {
+    const issued = await app().post('/v1/checkpoints').set(auditor);
+    expect(issued.status).toBe(201);
+    const key = createPublicKey((await app().get('/.well-known/ledger-checkpoint-key.pem')).text);
+    const latest = (await app().get('/v1/checkpoints/latest')).body;
+    expect(latest).toEqual(issued.body);
+    expect(verifyCheckpoint(latest, key)).toBe(true);
+    const proof = (await app().get(`/v1/proofs/inclusion?position=00000000000000000002&treeSize=${latest.treeSize}`))
+      .body;
+    expect(
+      verifyInclusion({
+        leafHash: Buffer.from(proof.leafHash, 'hex'),
+        index: proof.leafIndex,
+        treeSize: proof.treeSize,
+        proof: proof.proof.map((hash: string) => Buffer.from(hash, 'hex')),
+        root: Buffer.from(latest.rootHash, 'hex'),
+      }),
+    ).toBe(true);
+  });
+
+  it('gets 422 for a proof beyond the log', async () => {
+    const response = await app().get('/v1/proofs/inclusion?position=00000000000000000002&treeSize=999');
+    expect(response.status).toBe(422);
+    expect(response.body.type).toBe('/problems/proof-not-available');
+  });
+});
+
+describe('verifying the log over the API', () => {
+  it('answers ok for an untouched log, against the latest checkpoint', async () => {
+    await app().post('/v1/checkpoints').set(auditor);
+    const { body } = await app().post('/v1/verify').set(auditor);
+    expect(body).toMatchObject({ ok: true });
+    expect(body.againstCheckpoint.treeSize).toBeGreaterThan(0);
+  });
+
+  it('names the first edited event', async () => {
+    service.db
+      .prepare("UPDATE events SET data = replace(data, '\"points\":-5', '\"points\":-1') WHERE type = 'EntryPosted'")
+      .run();
+    const { body } = await app().post('/v1/verify').set(auditor);
+    expect(body).toMatchObject({ ok: false, reason: 'hash-mismatch' });
+  });
+
+  it('is for auditors only', async () => {
+    expect(
+      (
+        await app()
+          .post('/v1/verify')
+          .set((await signIn(service)).clerk)
+      ).status,
+    ).toBe(403);
+  });
+});
