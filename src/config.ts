@@ -23,6 +23,7 @@ export interface Config {
   rateLimitPerMinute: number;
   failedAuthenticationsPerMinute: number;
   schedulerIntervalSeconds: number;
+  checkpointHours: number;
   /** A rehearsal clock: the ledger's time starts at this instant and runs on from there. Never in production. */
   clockStart?: Date;
 }
@@ -98,6 +99,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...(env.LEDGER_API_KEY_PEPPER ? { apiKeyPepper: pepperFrom(env.LEDGER_API_KEY_PEPPER) } : {}),
     rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
     ...(env.LEDGER_CLOCK_START ? { clockStart: instantFrom('LEDGER_CLOCK_START', env.LEDGER_CLOCK_START) } : {}),
+    checkpointHours: positiveIntegerFrom('LEDGER_CHECKPOINT_HOURS', env.LEDGER_CHECKPOINT_HOURS ?? '24'),
     schedulerIntervalSeconds: positiveIntegerFrom('LEDGER_SCHEDULER_SECONDS', env.LEDGER_SCHEDULER_SECONDS ?? '60'),
     failedAuthenticationsPerMinute: positiveIntegerFrom(
       'LEDGER_FAILED_AUTH_PER_MINUTE',

@@ -7,6 +7,7 @@ import { localApiKeyPepper, localCheckpointKeys, localSigningKeys } from './api/
 import { createCheckpointRecords } from './events/integrity/checkpointRecords';
 import type { SignedCheckpoint } from './events/integrity/checkpoint';
 import { issueCheckpoint } from './events/integrity/logAudit';
+import { checkpointWhenDue } from './events/integrity/checkpointSweep';
 import { createTokenVerifier, mintToken, type TokenRequest, type TokenVerifier } from './api/auth/tokens';
 import type { Logger } from 'pino';
 import { openLedgerDatabase, type Database } from './events/adapters/sqliteDatabase';
@@ -63,6 +64,8 @@ export interface LedgerServiceOptions {
   apiKeyPepper?: Buffer;
   rateLimitPerMinute?: number;
   failedAuthenticationsPerMinute?: number;
+  /** Hours between scheduled checkpoints. */
+  checkpointHours?: number;
 }
 
 /** Reads of others' records are written in batches of at most this many, or after this long. */
@@ -207,6 +210,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     [
       expireDueEntries(ledger, scores),
       missedObjectionDeadlines(createObjectionDeadlines({ objections, objectionsView })),
+      checkpointWhenDue(checkpoints, signCheckpointNow, (options.checkpointHours ?? 24) * 3_600_000),
     ],
     clock,
     (error) => logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),

@@ -239,7 +239,7 @@ program
 program
   .command('seed')
   .description(
-    'write a synthetic city through the ledger\'s own rules: residents, organisations and years of entries, ' +
+    "write a synthetic city through the ledger's own rules: residents, organisations and years of entries, " +
       'approvals, objections and listings; deterministic for a seed, and a rerun writes nothing new',
   )
   .option('--residents <n>', 'residents (persons of age)', wholeNumber(0), 740_000)

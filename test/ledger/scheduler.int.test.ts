@@ -35,7 +35,7 @@ describe('the scheduler', () => {
   it('records the expiry of an entry whose effect period has ended, shown in the history', async () => {
     await recordEntry(service, 'li', ticket('2025-11-01T08:00:00Z', 'T-1'));
     await service.runner.catchUp(2_000);
-    expect(await service.scheduler.tick()).toBe(1);
+    await service.scheduler.tick();
     expect((await expiries()).map((event) => event.data)).toEqual([
       expect.objectContaining({ subjectId: 'li', expiredAt: '2026-11-01T08:00:00.000Z' }),
     ]);
@@ -65,9 +65,11 @@ describe('the scheduler', () => {
   it('leaves an entry alone until its effect period ends', async () => {
     await recordEntry(service, 'li', ticket('2026-10-01T08:00:00Z', 'T-2'));
     await service.runner.catchUp(2_000);
-    expect(await service.scheduler.tick()).toBe(0);
+    await service.scheduler.tick();
+    expect(await expiries()).toHaveLength(0);
     clock.set(new Date('2027-10-01T08:00:00.000Z'));
-    expect(await service.scheduler.tick()).toBe(1);
+    await service.scheduler.tick();
+    expect(await expiries()).toHaveLength(1);
   });
 
   it('catches up after the service was down, oldest deadline first', async () => {
@@ -75,10 +77,25 @@ describe('the scheduler', () => {
     await recordEntry(service, 'li', ticket('2026-01-01T08:00:00Z', 'T-4'));
     await service.runner.catchUp(2_000);
     clock.set(new Date(testNow.getTime() + 400 * 86_400_000));
-    expect(await service.scheduler.tick()).toBe(2);
+    await service.scheduler.tick();
     expect((await expiries()).map((event) => (event.data as { expiredAt: string }).expiredAt)).toEqual([
       '2027-01-01T08:00:00.000Z',
       '2027-03-01T08:00:00.000Z',
     ]);
+  });
+});
+
+describe('scheduled checkpoints', () => {
+  it('are signed at the first tick, not again within the interval, and again after it', async () => {
+    await service.runner.catchUp(2_000);
+    await service.scheduler.tick();
+    const first = service.latestCheckpoint();
+    expect(first?.treeSize).toBeGreaterThan(0);
+    clock.set(new Date(testNow.getTime() + 23 * 3_600_000));
+    await service.scheduler.tick();
+    expect(service.latestCheckpoint()).toEqual(first);
+    clock.set(new Date(testNow.getTime() + 24 * 3_600_000));
+    await service.scheduler.tick();
+    expect(service.latestCheckpoint()?.issuedAt).toBe(new Date(testNow.getTime() + 24 * 3_600_000).toISOString());
   });
 });
