@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../events/eventStore';
-import { isLedgerEvent, type EntryPosted } from '../events/ledgerEvents';
-import type { ScoredEntry } from './score';
+import { isLedgerEvent } from '../events/ledgerEvents';
+import { scoredEntryOf, type ScoredEntry } from './score';
 
 /**
  * A subject's record as of an instant T, folded from its stream in the store (not from projections), in
@@ -18,18 +18,6 @@ export interface SubjectAsOf {
   entries: ScoredEntry[];
 }
 
-const scoredOf = (entry: EntryPosted): ScoredEntry => ({
-  entryId: entry.entryId,
-  ruleCode: entry.ruleCode,
-  direction: entry.direction,
-  points: entry.points,
-  ...(entry.gradeCap ? { gradeCap: entry.gradeCap } : {}),
-  severity: entry.severity,
-  occurredAt: entry.occurredAt,
-  effectiveUntil: entry.effectiveUntil,
-  schemeVersion: entry.schemeVersion,
-});
-
 /** The events of the view: all of them, or those recorded by `at`. Events come in stream order. */
 export const eventsOfView = <E extends RecordedEvent>(events: readonly E[], view: ReplayView, at: Date): E[] =>
   view === 'corrected' ? [...events] : events.filter((event) => event.recordedAt <= at);
@@ -46,7 +34,7 @@ export const subjectAsOf = (events: readonly RecordedEvent[], view: ReplayView, 
         baseline = event.data.baseline;
         break;
       case 'EntryPosted':
-        counting.set(event.data.entryId, scoredOf(event.data));
+        counting.set(event.data.entryId, scoredEntryOf(event.data));
         break;
       case 'EntryReversed': {
         const entry = counting.get(event.data.entryId);

@@ -114,7 +114,7 @@ const standingAt = (
     grade: capped ? (bindingCap.gradeCap as Grade) : band.grade,
     schemeVersion: scheme.version,
     explanation: {
-      entries: inEffect.map(toScoredEntry),
+      entries: inEffect.map(scoredEntryOf),
       bindingConstraint: capped ? `cap:${bindingCap.entryId}` : 'points',
       pointsToNextBandUp: bandAbove?.minScore === undefined ? null : bandAbove.minScore - score,
       pointsToNextBandDown: band.minScore === undefined ? null : score - band.minScore + 1,
@@ -132,7 +132,8 @@ const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
         b.effectiveUntil.localeCompare(a.effectiveUntil),
     )[0];
 
-const toScoredEntry = (entry: ScoredEntry): ScoredEntry => ({
+/** Exactly the fields scoring and its explanation use (an EntryPosted has more). */
+export const scoredEntryOf = (entry: ScoredEntry): ScoredEntry => ({
   ...(entry.disputed ? { disputed: true } : {}),
   ...(entry.endedAt ? { endedAt: entry.endedAt } : {}),
   entryId: entry.entryId,
