@@ -9,7 +9,7 @@ import { loadScheme } from '../ledger/schemeLoader';
 import { publishScheme } from '../ledger/schemePublication';
 import { schemaRegistry } from '../schemaRegistry';
 import { systemActor } from '../service';
-import { openBulkStore } from './bulkStore';
+import { openBulkStore, type BulkStore } from './bulkStore';
 import { exportLog, type ExportSummary } from './exportLog';
 import { importLog, type ImportSummary } from './importLog';
 import { count, elapsed, progressBar, type TerminalStream } from './progress';
@@ -50,10 +50,7 @@ export const wholeNumber =
     return value;
   };
 
-const withBulkStore = async <T>(
-  settings: BulkCommandSettings,
-  use: (bulk: Awaited<ReturnType<typeof openBulkStore>>) => Promise<T>,
-): Promise<T> => {
+const withBulkStore = async <T>(settings: BulkCommandSettings, use: (bulk: BulkStore) => Promise<T>): Promise<T> => {
   const bulk = await openBulkStore(settings);
   try {
     return await use(bulk);
@@ -67,6 +64,8 @@ export interface SeedCommandOptions {
   organisations: number;
   years: number;
   seed: string;
+  /** The day the city's history ends (at its start); today by default. */
+  asOf?: string;
 }
 
 export const seedCommand = (options: SeedCommandOptions, settings: BulkCommandSettings): Promise<SeedSummary> =>
@@ -82,21 +81,25 @@ export const seedCommand = (options: SeedCommandOptions, settings: BulkCommandSe
       { events: '0' },
     );
     const startedAt = performance.now();
-    const summary = await seedCity({
-      ...options,
-      store,
-      schemes,
-      calendar,
-      clock,
-      inOneCommit,
-      onProgress: ({ subjectsDone, eventsWritten }) => bar.update(subjectsDone, { events: count(eventsWritten) }),
-    });
-    bar.stop();
+    let summary: SeedSummary;
+    try {
+      summary = await seedCity({
+        ...options,
+        store,
+        schemes,
+        calendar,
+        clock,
+        inOneCommit,
+        onProgress: ({ subjectsDone, eventsWritten }) => bar.update(subjectsDone, { events: count(eventsWritten) }),
+      });
+    } finally {
+      bar.stop();
+    }
     const refused = Object.entries(summary.refusals).map(([code, times]) => `${code} ${count(times)}`);
     stderr.write(
       `seeded ${count(options.residents)} residents and ${count(options.organisations)} organisations ` +
         `(seed ${options.seed}, ${options.years} years to ${summary.asOf}): ${count(summary.eventsWritten)} events written, ` +
-        `${count(summary.eventsAlreadyStored)} already stored, ${refused.length > 0 ? refused.join(', ') : 'no'} commands refused; ` +
+        `${count(summary.eventsAlreadyStored)} already stored; refused by the rules: ${refused.join(', ') || 'none'}; ` +
         `${elapsed(summary.eventsWritten, startedAt, performance.now())}\n`,
     );
     return summary;

@@ -22,7 +22,8 @@ import { appendResuming } from './resumableAppend';
  * without duplicates when started again from the first line. A line whose revision holds another event (other
  * id, type, data or metadata) stops the import, naming the line; so does a line whose stream lacks the
  * revisions before it, and a line that is not a valid event (shape, or data against its event's schema).
- * The lines read before the stopping one's commit group are stored; the group is not.
+ * What came before the stopping line's commit group is stored; on SQLite the group itself is not (bulkStore.ts),
+ * elsewhere the appends before the stopping one are.
  */
 
 /** Lines appended in one commit (bulkStore.ts): about a thousand events, as the seed's groups. */

@@ -245,8 +245,9 @@ program
   .option('--residents <n>', 'residents (persons of age)', wholeNumber(0), 740_000)
   .option('--organisations <n>', 'organisations', wholeNumber(0), 3_000)
   .option('--years <n>', 'years of history before now', wholeNumber(1), 5)
-  .option('--seed <seed>', 'the seed: the same seed and sizes give the same city', '1')
-  .action(async (options: { residents: number; organisations: number; years: number; seed: string }) => {
+  .option('--seed <seed>', 'the seed: the same seed, sizes and day give the same city', '1')
+  .option('--as-of <date>', "the day the history ends, at its start: to resume an earlier day's seed (default today)")
+  .action(async (options: { residents: number; organisations: number; years: number; seed: string; asOf?: string }) => {
     await seedCommand(options, bulkSettingsFrom(readConfig()));
   });
 

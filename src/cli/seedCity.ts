@@ -1,6 +1,6 @@
-import type { EventStore } from '../events/eventStore';
+import type { EventStore, NewEvent, RecordedEvent } from '../events/eventStore';
 import { isLedgerEvent, subjectStream } from '../events/ledgerEvents';
-import { addMonths } from '../ledger/calendar';
+import { addMonths, formatDate, parseDate } from '../ledger/calendar';
 import type { SchemeBook } from '../ledger/schemeBook';
 import type { WorkingDayCalendar } from '../ledger/workingDays';
 import { appendResuming } from './resumableAppend';
@@ -17,14 +17,16 @@ import {
 
 /**
  * A synthetic city: `residents` persons (r-000001...) and `organisations` companies (o-00001...) with `years`
- * of history before now, each subject planned from the seed and its own id (subjectPlan.ts) and judged by
+ * of history before its day, each subject planned from the seed and its own id (subjectPlan.ts) and judged by
  * the deciders the API uses (subjectHistory.ts). Residents come first, so that a blacklisted organisation's
  * responsible persons are registered when it is listed.
  *
- * Reruns. Every event id derives from the seed, the subject and the command's place in its plan, never from
- * the dates: rerunning with the same seed (on the same day or a later one) finds each stream's events stored
- * and writes nothing; a run cut off part-way and started again writes only what is missing (resumableAppend.ts).
- * A stream that holds other events than this seed's at a revision stops the seed with the stream named.
+ * The day. The city's history ends at the start (00:00 UTC) of its `asOf` day, today by default: the dates of
+ * everything in it count back from there. Every event id derives from the seed, the day, the subject and the
+ * command's place in the subject's plan, so rerunning with the same seed, sizes and day finds each stream's
+ * events stored and writes nothing, and a run cut off part-way and started again (with the day it started on)
+ * writes only what is missing (resumableAppend.ts). Another seed or day is another city: at the first stream
+ * that holds another event where this run would write one, the seed stops and names both.
  *
  * Time. Each command is judged at its own instant in the past (the conduct's recording, the approval, the
  * objection's filing...), so deadlines and effect periods are those of that instant. The store still stamps
@@ -37,6 +39,8 @@ export interface SeedCityOptions {
   schemes: SchemeBook;
   calendar: WorkingDayCalendar;
   clock: () => Date;
+  /** An ISO date, not after today's: the city's history ends at its start. Default: today. */
+  asOf?: string;
   residents: number;
   organisations: number;
   years: number;
@@ -53,7 +57,7 @@ export interface SeedProgress {
 }
 
 export interface SeedSummary {
-  /** The instant the city's history ends. */
+  /** The day at whose start the city's history ends. */
   asOf: string;
   subjects: number;
   streams: number;
@@ -67,21 +71,23 @@ export interface SeedSummary {
 /** Subjects planned, judged and written together: about a thousand events at the default mix. */
 export const subjectsPerCommit = 100;
 
-/** A stream holds an event at a revision this seed meant for another event. */
+/** A stream holds an event at a revision where this run meant to write another. */
 export class SeedConflictError extends Error {
   override readonly name = 'SeedConflictError';
   constructor(
-    readonly stream: string,
-    readonly revision: bigint,
+    readonly stored: RecordedEvent,
+    readonly meant: NewEvent,
   ) {
     super(
-      `stream ${stream} holds another event at revision ${revision} than seed would write there: ` +
-        'it was seeded with another seed or written by the API; seed into a fresh store',
+      `stream ${stored.streamName} holds event ${stored.id} (key ${stored.metadata.idempotencyKey ?? 'none'}) ` +
+        `at revision ${stored.revision}, where this seed writes ${meant.id} (key ${meant.metadata.idempotencyKey}): ` +
+        'the store holds another city (another --seed or --as-of, as the keys show) or the API wrote there; ' +
+        'rerun with the seed and day of the first run, or seed into a fresh store',
     );
   }
 }
 
-const checkPositive = (name: string, value: number, min: number): void => {
+const checkWholeNumber = (name: string, value: number, min: number): void => {
   if (!Number.isSafeInteger(value) || value < min)
     throw new RangeError(`${name} must be a whole number from ${min}, not ${value}`);
 };
@@ -105,12 +111,17 @@ const responsiblePersonsIn = (steps: readonly PlannedStep[]): string[] =>
   );
 
 export const seedCity = async (options: SeedCityOptions): Promise<SeedSummary> => {
-  checkPositive('residents', options.residents, 0);
-  checkPositive('organisations', options.organisations, 0);
-  checkPositive('years', options.years, 1);
+  checkWholeNumber('residents', options.residents, 0);
+  checkWholeNumber('organisations', options.organisations, 0);
+  checkWholeNumber('years', options.years, 1);
   const { store, schemes, calendar } = options;
   const inOneCommit = options.inOneCommit ?? ((work) => work());
-  const asOf = options.clock();
+  const today = formatDate(options.clock());
+  const day = options.asOf ?? today;
+  const asOf = parseDate(day);
+  if (Number.isNaN(asOf.getTime()) || formatDate(asOf) !== day || day > today) {
+    throw new RangeError(`asOf must be an ISO date not after today (${today}), not ${day}`);
+  }
   const city: CityContext = {
     seed: options.seed,
     asOf,
@@ -125,7 +136,7 @@ export const seedCity = async (options: SeedCityOptions): Promise<SeedSummary> =
       : { subjectId: organisationId(index - options.residents + 1), kind: 'organization' };
   const subjectsTotal = options.residents + options.organisations;
   const summary: SeedSummary = {
-    asOf: asOf.toISOString(),
+    asOf: day,
     subjects: subjectsTotal,
     streams: 0,
     eventsWritten: 0,
@@ -142,7 +153,8 @@ export const seedCity = async (options: SeedCityOptions): Promise<SeedSummary> =
   const write = async ({ streams, refusals }: SubjectHistory): Promise<void> => {
     for (const [stream, events] of streams) {
       const { appended, alreadyStored } = await appendResuming(store, stream, 0n, events, (stored, index) => {
-        if (stored.id !== events[index]?.id) throw new SeedConflictError(stream, stored.revision);
+        const meant = events[index] as NewEvent;
+        if (stored.id !== meant.id) throw new SeedConflictError(stored, meant);
       });
       summary.streams += 1;
       summary.eventsWritten += appended;

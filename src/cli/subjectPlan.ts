@@ -40,7 +40,7 @@ export interface SubjectIdentity {
 
 export interface CityContext {
   seed: string;
-  /** The instant the seeded history ends: nothing is planned after it. */
+  /** The instant the seeded history ends (the start of a day): nothing is planned after it. */
   asOf: Date;
   /** The instant it starts: asOf less the years seeded. */
   start: Date;
@@ -67,13 +67,20 @@ export type PlannedStep = StepBase &
     | { act: 'listing'; command: PlannedListingCommand }
   );
 
+/** A listing planned, as its removal needs it. */
+interface PlannedListing {
+  listingId: string;
+  recorder: string;
+  scheme: Scheme;
+}
+
 export const residentId = (number: number): string => `r-${String(number).padStart(6, '0')}`;
 export const organisationId = (number: number): string => `o-${String(number).padStart(5, '0')}`;
 
 const dayMs = 86_400_000;
 const minuteMs = 60_000;
 const yearMs = 365.25 * dayMs;
-/** Officials act within a working day of the day they pick: up to 8 hours after its start. */
+/** Delays are whole days plus up to a working day's 8 hours, so that acts do not all fall at one minute of the day. */
 const workingDayMinutes = 480;
 /**
  * Steps that count working days (an objection's deadlines, a removal's due date) are planned only when the
@@ -89,10 +96,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
   const { asOf, schemes, calendar } = city;
   const steps: PlannedStep[] = [];
   let ordinal = 0;
-  const nextKey = (): string => `seed-${city.seed}:${subject.subjectId}:${ordinal++}`;
-  const plan = (step: PlannedStep): void => {
-    steps.push(step);
-  };
+  const nextKey = (): string => `seed-${city.seed}@${formatDate(asOf)}:${subject.subjectId}:${ordinal++}`;
 
   const later = (instant: Date, days: { min: number; max: number }): Date =>
     new Date(
@@ -112,7 +116,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     const key = nextKey();
     const clerk = registryClerk(random);
     if (subject.kind === 'organization') {
-      plan({
+      steps.push({
         at: city.start,
         key,
         actorId: clerk,
@@ -130,7 +134,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     const birthDate = formatDate(new Date(asOf.getTime() - ageDays * dayMs));
     const adultFrom = parseDate(anniversary(birthDate, minimumAgeYears));
     const registeredAt = adultFrom > city.start ? adultFrom : city.start;
-    plan({
+    steps.push({
       at: registeredAt,
       key,
       actorId: clerk,
@@ -152,7 +156,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     if (filedAt > asOf || !calendarCovers(filedAt, earlier(decidedAt, asOf))) return;
     const objectionId = derivedId(entryId, 'objection-0');
     const grounds = random.pick(objectionGrounds);
-    plan({
+    steps.push({
       at: filedAt,
       key: nextKey(),
       actorId: subject.subjectId,
@@ -164,7 +168,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     if (decidedAt > asOf) return;
     const outcome = random.weighted(habits.objectionOutcomes);
     const reasons = objectionReasons[outcome];
-    plan({
+    steps.push({
       at: decidedAt,
       key: nextKey(),
       actorId: appealOfficer(random),
@@ -196,7 +200,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     const chosen = new Set<Restriction>();
     const restrictionCount = random.integer(habits.restrictionsPerListing.min, habits.restrictionsPerListing.max);
     while (chosen.size < restrictionCount) chosen.add(random.pick(restrictions));
-    plan({
+    steps.push({
       at: listedAt,
       key,
       actorId: recorder,
@@ -215,38 +219,47 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
         authority: court,
       },
     });
+    const listing = { listingId, recorder, scheme };
     const until = addMonths(listedAt, scheme.listings.maxMonths);
-    if (random.chance(habits.removedEarlyShare)) {
-      const triggeredAt = later(listedAt, habits.removalTriggerDelayDays);
-      const requestedAt = later(triggeredAt, habits.removalRequestDelayDays);
-      const removedAt = later(requestedAt, habits.removalDelayDays);
-      if (triggeredAt >= until || requestedAt > asOf || !calendarCovers(triggeredAt, earlier(removedAt, asOf))) return;
-      const trigger = { reason: random.weighted(habits.earlyRemovalReasons), triggeredAt: triggeredAt.toISOString() };
-      plan({
-        at: requestedAt,
-        key: nextKey(),
-        actorId: recorder,
-        act: 'listing',
-        command: {
-          type: 'RequestListingRemoval',
-          listingId,
-          ...trigger,
-          evidence: [documentOf('courtJudgment', scheme, court, triggeredAt)],
-          requestedBy: recorder,
-          authority: court,
-        },
-      });
-      if (removedAt > asOf) return;
-      const command: RemoveListing = {
-        type: 'RemoveListing',
+    const removedEarly = random.chance(habits.removedEarlyShare);
+    const triggeredAt = later(listedAt, habits.removalTriggerDelayDays);
+    if (removedEarly && triggeredAt < until) planEarlyRemoval(listing, triggeredAt);
+    else planPeriodEnd(listing, until);
+  };
+
+  /** The debtor pays or settles: the court is asked to remove the listing, and removes it (late, sometimes). */
+  const planEarlyRemoval = ({ listingId, recorder, scheme }: PlannedListing, triggeredAt: Date): void => {
+    const requestedAt = later(triggeredAt, habits.removalRequestDelayDays);
+    const removedAt = later(requestedAt, habits.removalDelayDays);
+    if (requestedAt > asOf || !calendarCovers(triggeredAt, earlier(removedAt, asOf))) return;
+    const trigger = { reason: random.weighted(habits.earlyRemovalReasons), triggeredAt: triggeredAt.toISOString() };
+    steps.push({
+      at: requestedAt,
+      key: nextKey(),
+      actorId: recorder,
+      act: 'listing',
+      command: {
+        type: 'RequestListingRemoval',
         listingId,
         ...trigger,
-        recordedBy: recorder,
+        evidence: [documentOf('courtJudgment', scheme, court, triggeredAt)],
+        requestedBy: recorder,
         authority: court,
-      };
-      plan({ at: removedAt, key: nextKey(), actorId: recorder, act: 'listing', command });
-      return;
-    }
+      },
+    });
+    if (removedAt > asOf) return;
+    const command: RemoveListing = {
+      type: 'RemoveListing',
+      listingId,
+      ...trigger,
+      recordedBy: recorder,
+      authority: court,
+    };
+    steps.push({ at: removedAt, key: nextKey(), actorId: recorder, act: 'listing', command });
+  };
+
+  /** The listing's period ends: the court records its removal. */
+  const planPeriodEnd = ({ listingId, recorder }: PlannedListing, until: Date): void => {
     const removedAt = later(until, habits.removalDelayDays);
     if (removedAt > asOf || !calendarCovers(until, removedAt)) return;
     const command: RemoveListing = {
@@ -256,7 +269,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
       recordedBy: recorder,
       authority: court,
     };
-    plan({ at: removedAt, key: nextKey(), actorId: recorder, act: 'listing', command });
+    steps.push({ at: removedAt, key: nextKey(), actorId: recorder, act: 'listing', command });
   };
 
   /** An entry, its second pair of eyes, and what may follow once it takes effect: an objection, a listing. */
@@ -270,7 +283,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
     // A rule with a range takes the recorder's points and a narrative; a fixed rule takes neither.
     const chosen = isRange(rule.points) ? random.integer(rule.points.min, rule.points.max) : undefined;
     const points = chosen ?? (typeof rule.points === 'number' ? rule.points : 0);
-    plan({
+    steps.push({
       at: recordedAt,
       key,
       actorId: recorder,
@@ -295,7 +308,7 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
       if (decidedAt > asOf) return;
       const rejected = random.chance(habits.rejectedProposalShare);
       const second = approver(random);
-      plan({
+      steps.push({
         at: decidedAt,
         key: nextKey(),
         actorId: second,
@@ -336,7 +349,8 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
   };
 
   const registeredAt = register();
-  const firstScheme = parseDate(schemes.versions[0]?.effectiveFrom ?? formatDate(asOf));
+  // Conduct before the first scheme version took effect has no rule to be judged under.
+  const firstScheme = parseDate((schemes.versions[0] as Scheme).effectiveFrom);
   planConduct(registeredAt > firstScheme ? registeredAt : firstScheme);
   // Stable: steps at the same instant keep the order they were planned in.
   return steps.sort((a, b) => a.at.getTime() - b.at.getTime());

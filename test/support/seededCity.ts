@@ -28,10 +28,10 @@ export const openTemporaryStore = async (): Promise<TemporaryStore> => {
   };
 };
 
-/** A small city (300 residents, 10 organisations, 5 years to the test clock's now), seeded as `ledger seed` does. */
+/** A small city (300 residents, 10 organisations, 5 years to the start of the test clock's day), seeded as `ledger seed` does. */
 export const seedSmallCity = async (
   bulk: BulkStore,
-  options: Partial<Pick<SeedCityOptions, 'residents' | 'organisations' | 'years' | 'seed'>> = {},
+  options: Partial<Pick<SeedCityOptions, 'residents' | 'organisations' | 'years' | 'seed' | 'asOf'>> = {},
 ): Promise<SeedSummary> => {
   const clock = fixedClock();
   return seedCity({

@@ -1,0 +1,112 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { exportCommand, importCommand, seedCommand, type BulkCommandSettings } from '../../src/cli/bulkCommands';
+import { openBulkStore } from '../../src/cli/bulkStore';
+import { defaultCalendarPath } from '../../src/ledger/calendarLoader';
+import { defaultSchemePath } from '../../src/ledger/schemeLoader';
+import { projectRoot } from '../../src/projectRoot';
+import { fixedClock, temporaryFolder } from '../support/ledgerService';
+import { streamsOf, wholeLog } from '../support/seededCity';
+
+/** stderr as a pipe, not a terminal: no progress bar is drawn, the summary line is all it gets. */
+const capturedStderr = () => {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+};
+
+let folder: ReturnType<typeof temporaryFolder>;
+beforeEach(() => {
+  folder = temporaryFolder();
+});
+afterEach(() => folder.remove());
+
+const settingsFor = (dbName: string, stderr: PassThrough): BulkCommandSettings => ({
+  dbPath: join(folder.path, dbName),
+  schemePath: defaultSchemePath(),
+  calendarPath: defaultCalendarPath(),
+  clock: fixedClock(),
+  stderr,
+});
+
+const streamsIn = async (dbPath: string) => {
+  const bulk = await openBulkStore({ dbPath, clock: fixedClock() });
+  try {
+    return streamsOf(await wholeLog(bulk.store));
+  } finally {
+    await bulk.close();
+  }
+};
+
+describe('the bulk commands, in process', () => {
+  it('seed, export and import a city, each ending with a one-line summary and no control characters', async () => {
+    const stderr = capturedStderr();
+    const source = settingsFor('source.db', stderr.stream);
+    const file = join(folder.path, 'city.jsonl');
+    const seeded = await seedCommand({ residents: 80, organisations: 3, years: 5, seed: '42' }, source);
+    const exported = await exportCommand(file, source);
+    const imported = await importCommand(file, settingsFor('target.db', stderr.stream));
+
+    expect(exported.events).toBe(seeded.eventsWritten + 1);
+    expect(imported).toEqual({ lines: exported.events, eventsWritten: exported.events, eventsAlreadyStored: 0 });
+    expect(await streamsIn(join(folder.path, 'target.db'))).toEqual(await streamsIn(source.dbPath));
+    const lines = stderr.text().trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^seeded 80 residents and 3 organisations \(seed 42, 5 years to 2026-11-26\): [\d,]+ events written, 0 already stored; refused by the rules: .*; [\d.]+ s, [\d,]+ events\/s$/,
+      ),
+      expect.stringMatching(
+        /^exported [\d,]+ events up to position \d{20} to .*city\.jsonl; [\d.]+ s, [\d,]+ events\/s$/,
+      ),
+      expect.stringMatching(/^imported [\d,]+ lines from .*city\.jsonl: [\d,]+ events written, 0 already stored; /),
+    ]);
+    expect(stderr.text()).not.toMatch(/\u001b/);
+  });
+
+  it('exports to stdout with -, leaving no file behind', async () => {
+    const stderr = capturedStderr();
+    const settings = settingsFor('ledger.db', stderr.stream);
+    await seedCommand({ residents: 5, organisations: 0, years: 1, seed: '1' }, settings);
+    const stdout = capturedStderr();
+    const summary = await exportCommand('-', settings, stdout.stream);
+    expect(stdout.text().trimEnd().split('\n')).toHaveLength(summary.events);
+    expect(stderr.text()).toMatch(/to stdout;/);
+    expect(readdirSync(folder.path).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+});
+
+describe('the built CLI', () => {
+  const root = projectRoot();
+  const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+  const newestSource = (path: string): number =>
+    statSync(path).isDirectory()
+      ? Math.max(0, ...readdirSync(path).map((name) => newestSource(join(path, name))))
+      : statSync(path).mtimeMs;
+
+  beforeAll(() => {
+    // Built when missing or older than the sources, so that the CLI spawned is the code under test. Type errors
+    // are the typecheck's to report: tsc emits regardless.
+    if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource(join(root, 'src'))) {
+      spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+    }
+  }, 60_000);
+
+  it('seeds, exports and imports on the configured stores, exiting 0', async () => {
+    const run = (dbName: string, ...args: string[]) =>
+      promisify(execFile)('node', [cli, ...args], {
+        cwd: folder.path,
+        env: { ...process.env, LEDGER_DB: join(folder.path, dbName), LOG_LEVEL: 'silent' },
+      });
+    const seeded = await run('source.db', 'seed', '--residents', '20', '--organisations', '1', '--seed', 'spawned');
+    expect(seeded.stderr).toMatch(/^seeded 20 residents and 1 organisations \(seed spawned, 5 years to /);
+    await run('source.db', 'export', 'city.jsonl');
+    const imported = await run('target.db', 'import', 'city.jsonl');
+    const lines = readFileSync(join(folder.path, 'city.jsonl'), 'utf8').trimEnd().split('\n').length;
+    expect(imported.stderr).toMatch(new RegExp(`^imported ${lines} lines from city\\.jsonl: ${lines} events written`));
+    expect(imported.stdout).toBe('');
+  });
+});

@@ -1,0 +1,167 @@
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { exportLog } from '../../src/cli/exportLog';
+import { importLog, type ImportSummary } from '../../src/cli/importLog';
+import type { LogLine } from '../../src/cli/jsonLines';
+import type { RecordedEvent } from '../../src/events/eventStore';
+import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEventStore';
+import { withEventValidation } from '../../src/events/validatingEventStore';
+import { schemaRegistry } from '../../src/schemaRegistry';
+import { openTemporaryStore, seedSmallCity, streamsOf, wholeLog, type TemporaryStore } from '../support/seededCity';
+
+let source: TemporaryStore;
+let sourceLog: RecordedEvent[];
+let exportFile: string;
+let exportLines: string[];
+
+const importFile = (target: TemporaryStore, file: string): Promise<ImportSummary> =>
+  importLog({
+    store: target.store,
+    input: createReadStream(file),
+    schemas: schemaRegistry(),
+    inOneCommit: target.inOneCommit,
+  });
+
+const importText = (target: TemporaryStore, lines: readonly string[]): Promise<ImportSummary> =>
+  importLog({
+    store: target.store,
+    input: Readable.from([`${lines.join('\n')}\n`]),
+    schemas: schemaRegistry(),
+    inOneCommit: target.inOneCommit,
+  });
+
+/** Runs `use` on a fresh store, closed and removed afterwards. */
+const withFreshStore = async (use: (target: TemporaryStore) => Promise<void>): Promise<void> => {
+  const target = await openTemporaryStore();
+  try {
+    await use(target);
+  } finally {
+    await target.close();
+  }
+};
+
+const edited = (text: string, change: (line: LogLine) => void): string => {
+  const line = JSON.parse(text) as LogLine;
+  change(line);
+  return JSON.stringify(line);
+};
+
+beforeAll(async () => {
+  source = await openTemporaryStore();
+  await seedSmallCity(source, { residents: 120, organisations: 5 });
+  sourceLog = await wholeLog(source.store);
+  exportFile = join(source.folder, 'ledger.jsonl');
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await exportLog({ store: source.store, output });
+  writeFileSync(exportFile, Buffer.concat(chunks));
+  exportLines = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
+});
+afterAll(() => source.close());
+
+describe('export', () => {
+  it('writes one line per event, in the log order, with its revision as a decimal string', () => {
+    expect(exportLines).toHaveLength(sourceLog.length);
+    const first = JSON.parse(exportLines[1] as string) as LogLine;
+    const event = sourceLog[1] as RecordedEvent;
+    expect(first).toEqual({
+      streamName: event.streamName,
+      revision: event.revision.toString(),
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      recordedAt: event.recordedAt.toISOString(),
+      position: event.position,
+      ...(event.hash ? { hash: event.hash } : {}),
+    });
+  });
+});
+
+describe('import', () => {
+  it('gives a fresh store the same streams: ids, types, data, metadata and revisions', () =>
+    withFreshStore(async (target) => {
+      const summary = await importFile(target, exportFile);
+      expect(summary).toEqual({ lines: sourceLog.length, eventsWritten: sourceLog.length, eventsAlreadyStored: 0 });
+      expect(streamsOf(await wholeLog(target.store))).toEqual(streamsOf(sourceLog));
+    }));
+
+  it('writes nothing when the same file is imported again', () =>
+    withFreshStore(async (target) => {
+      await importFile(target, exportFile);
+      const head = await target.store.headPosition();
+      const again = await importFile(target, exportFile);
+      expect(again).toMatchObject({ eventsWritten: 0, eventsAlreadyStored: sourceLog.length });
+      expect(await target.store.headPosition()).toBe(head);
+    }));
+
+  it('completes an import cut off part-way, from the first line, without duplicates', () =>
+    withFreshStore(async (target) => {
+      // Cut inside a stream's run of lines, so that the rerun finds part of that run stored.
+      const cut = exportLines.findIndex(
+        (line, index) =>
+          index > 500 && JSON.parse(line).streamName === JSON.parse(exportLines[index - 1] as string).streamName,
+      );
+      await importText(target, exportLines.slice(0, cut));
+      const resumed = await importFile(target, exportFile);
+      expect(resumed).toMatchObject({ eventsWritten: sourceLog.length - cut, eventsAlreadyStored: cut });
+      const imported = await wholeLog(target.store);
+      expect(new Set(imported.map((event) => event.id)).size).toBe(imported.length);
+      expect(streamsOf(imported)).toEqual(streamsOf(sourceLog));
+    }));
+
+  it('stops at a line whose revision holds another event, naming the line', () =>
+    withFreshStore(async (target) => {
+      await importFile(target, exportFile);
+      const lines = [...exportLines];
+      const at = lines.findIndex((line) => JSON.parse(line).type === 'EntryPosted');
+      lines[at] = edited(lines[at] as string, (line) => {
+        (line.data as { points: number }).points -= 1;
+      });
+      await expect(importText(target, lines)).rejects.toThrow(
+        new RegExp(`^line ${at + 1}: stream \\S+ holds another event at revision \\d+ \\(its data differs`),
+      );
+    }));
+
+  it('stops at a line whose stream lacks the revisions before it, naming the line', () =>
+    withFreshStore(async (target) => {
+      const second = exportLines.findIndex((line) => JSON.parse(line).revision === '1');
+      await expect(importText(target, [exportLines[second] as string])).rejects.toThrow(
+        /^line 1: stream \S+ does not exist yet, so revision 1 cannot follow/,
+      );
+      expect(await wholeLog(target.store)).toEqual([]);
+    }));
+
+  it('refuses a line that is not an event of this ledger, naming the line and the field', () =>
+    withFreshStore(async (target) => {
+      const posted = exportLines.find((line) => JSON.parse(line).type === 'EntryPosted') as string;
+      const noPoints = edited(posted, (line) => {
+        (line.data as { points: unknown }).points = 'five';
+      });
+      await expect(importText(target, [exportLines[0] as string, noPoints])).rejects.toThrow(/^line 2: data\.points /);
+      await expect(importText(target, ['{"streamName":"x"'])).rejects.toThrow(/^line 1: is not JSON/);
+      const unknownType = edited(posted, (line) => {
+        line.type = 'EntryInvented';
+      });
+      await expect(importText(target, [unknownType])).rejects.toThrow(
+        /^line 1: type "EntryInvented" is not an event type/,
+      );
+      const extraMetadata = edited(posted, (line) => {
+        (line.metadata as unknown as Record<string, unknown>).importedBy = 'someone';
+      });
+      await expect(importText(target, [extraMetadata])).rejects.toThrow(
+        /^line 1: metadata\.importedBy is not a known field/,
+      );
+    }));
+
+  it('works through the port alone, on another adapter, one append at a time', async () => {
+    const memory = withEventValidation(createInMemoryEventStore(), schemaRegistry());
+    const read = () => importLog({ store: memory, input: createReadStream(exportFile), schemas: schemaRegistry() });
+    expect(await read()).toMatchObject({ eventsWritten: sourceLog.length });
+    expect(await read()).toMatchObject({ eventsWritten: 0, eventsAlreadyStored: sourceLog.length });
+    expect(streamsOf(await wholeLog(memory))).toEqual(streamsOf(sourceLog));
+    await memory.close();
+  });
+});
