@@ -100,7 +100,7 @@ export const seedCommand = (options: SeedCommandOptions, settings: BulkCommandSe
       `seeded ${count(options.residents)} residents and ${count(options.organisations)} organisations ` +
         `(seed ${options.seed}, ${options.years} years to ${summary.asOf}): ${count(summary.eventsWritten)} events written, ` +
         `${count(summary.eventsAlreadyStored)} already stored; refused by the rules: ${refused.join(', ') || 'none'}; ` +
-        `${elapsed(summary.eventsWritten, startedAt, performance.now())}\n`,
+        `${elapsed(summary.eventsWritten + summary.eventsAlreadyStored, startedAt, performance.now())}\n`,
     );
     return summary;
   });
@@ -165,7 +165,8 @@ export const importCommand = (file: string, settings: BulkCommandSettings): Prom
     }
     stderr.write(
       `imported ${count(summary.lines)} lines from ${file}: ${count(summary.eventsWritten)} events written, ` +
-        `${count(summary.eventsAlreadyStored)} already stored; ${elapsed(summary.eventsWritten, startedAt, performance.now())}\n`,
+        `${count(summary.eventsAlreadyStored)} already stored; ` +
+        `${elapsed(summary.eventsWritten + summary.eventsAlreadyStored, startedAt, performance.now())}\n`,
     );
     return summary;
   });

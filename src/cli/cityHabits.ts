@@ -6,7 +6,7 @@ import type { BlacklistGround, RemovalReason } from '../ledger/listingCodes';
  * the authorities take to record it, and how often a second pair of eyes, an objection or a court listing
  * follows. Orders of magnitude that look plausible for a county-level city, not statistics of Rongcheng
  * (none are published per rule). Tuned so that the default city, 740,000 residents over 5 years, comes to
- * about a dozen events per resident: most residents have a few entries or none, a long tail has many.
+ * about 13 events per resident: most residents have a few entries or none, a long tail has many.
  */
 
 /** How often a subject of average propensity does what the rule is about, per year. */
@@ -65,11 +65,14 @@ export const recordingDelayDays = { min: 1, max: 30 } as const;
 export const approvalDelayDays = { min: 1, max: 7 } as const;
 export const rejectedProposalShare = 0.05;
 
+/** First-instance outcomes the city's appeal officers reach; amendments, which replace the entry, are not seeded. */
+export type SeededOutcome = Exclude<ObjectionOutcome, 'amended'>;
+
 /** The share of deductions the subject objects to, the days to filing and to the decision (due in 30). */
 export const objectedShare = 0.03;
 export const objectionFilingDelayDays = { min: 1, max: 20 } as const;
 export const objectionDecisionDelayDays = { min: 2, max: 25 } as const;
-export const objectionOutcomes: readonly (readonly [ObjectionOutcome, number])[] = [
+export const objectionOutcomes: readonly (readonly [SeededOutcome, number])[] = [
   ['upheld', 45],
   ['frivolous', 10],
   ['reversed', 35],

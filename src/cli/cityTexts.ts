@@ -27,7 +27,6 @@ export const objectionReasons = {
   frivolous: 'The objection repeats grounds already answered and brings nothing new.',
   reversed: 'The evidence shows the subject was not responsible: the entry is reversed.',
   unverifiable: 'The recorder did not produce the evidence behind the entry: it cannot stand.',
-  amended: 'The entry is corrected as the evidence shows.',
 } as const;
 
 export const rejectionReason = 'The evidence does not support the rule recorded: recorded again if confirmed.';

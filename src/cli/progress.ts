@@ -30,7 +30,7 @@ export const progressBar = (
 
 export const count = (value: number): string => value.toLocaleString('en-US');
 
-/** "12.3 s, 45,678 events/s": how long it took, and the rate. */
+/** "12.3 s, 45,678 events/s": how long it took, and how many events (written or found stored) a second. */
 export const elapsed = (events: number, startedAtMs: number, nowMs: number): string => {
   const seconds = Math.max(nowMs - startedAtMs, 1) / 1000;
   return `${seconds.toFixed(1)} s, ${count(Math.round(events / seconds))} events/s`;

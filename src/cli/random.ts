@@ -62,8 +62,10 @@ export const createRandom = (seedText: string): Random => {
         remaining -= weight;
         if (remaining < 0) return choice;
       }
+      const last = choices.at(-1);
+      if (!last) throw new RangeError('cannot pick from no choices');
       // Rounding can leave a sliver past the last weight: it belongs to the last choice.
-      return pick(choices.slice(-1))[0];
+      return last[0];
     },
     exponential: (rate) => -Math.log(1 - next()) / rate,
     logNormal: (spread) => Math.exp(spread * standardNormal() - (spread * spread) / 2),

@@ -5,7 +5,6 @@ import {
   type LedgerEvent,
   type NewLedgerEvent,
 } from '../events/ledgerEvents';
-import type { ObjectionOutcome } from '../events/objectionEvents';
 import { derivedId, eventIdFor } from '../ledger/commandHandler';
 import type { EntryLifecycleCommand } from '../ledger/entryLifecycle';
 import { LedgerRuleViolation } from '../ledger/errors';
@@ -22,6 +21,7 @@ import type { SchemeBook } from '../ledger/schemeBook';
 import { decideSubject, type SubjectCommand } from '../ledger/subject';
 import { evolveSubject, initialSubjectState, type EntryRecord, type SubjectState } from '../ledger/subjectState';
 import type { WorkingDayCalendar } from '../ledger/workingDays';
+import type { SeededOutcome } from './cityHabits';
 import type { PlannedStep, SubjectKind } from './subjectPlan';
 
 /**
@@ -58,7 +58,7 @@ const expiryKey = (entryId: string): string => `system:expire:${entryId}`;
 
 /** What a first-instance decision does to the entry, as objections.ts carries it out. */
 const entryEffectOf = (
-  outcome: ObjectionOutcome,
+  outcome: SeededOutcome,
   about: { subjectId: string; entryId: string; objectionId: string },
   decidedBy: string,
   reasons: string,
@@ -71,8 +71,6 @@ const entryEffectOf = (
       return { type: 'ReverseEntry', ...about, reason: 'objectionReversed', reasons, decidedBy };
     case 'unverifiable':
       return { type: 'ReverseEntry', ...about, reason: 'unverifiable', reasons, decidedBy };
-    case 'amended':
-      throw new Error('the synthetic city plans no amendments');
   }
 };
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceRef } from '../events/ledgerEvents';
-import type { ObjectionOutcome } from '../events/objectionEvents';
 import { addMonths, anniversary, formatDate, parseDate } from '../ledger/calendar';
 import { derivedId } from '../ledger/commandHandler';
 import type { DecideApproval } from '../ledger/entryLifecycle';
@@ -63,7 +62,7 @@ export type PlannedStep = StepBase &
   (
     | { act: 'subject'; command: RegisterSubject | RecordEntry | DecideApproval }
     | { act: 'fileObjection'; objectionId: string; entryId: string; grounds: string }
-    | { act: 'decideObjection'; objectionId: string; outcome: ObjectionOutcome; reasons: string }
+    | { act: 'decideObjection'; objectionId: string; outcome: habits.SeededOutcome; reasons: string }
     | { act: 'listing'; command: PlannedListingCommand }
   );
 
