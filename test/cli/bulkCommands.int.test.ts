@@ -1,5 +1,6 @@
+import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -109,4 +110,51 @@ describe('the built CLI', () => {
     expect(imported.stderr).toMatch(new RegExp(`^imported ${lines} lines from city\\.jsonl: ${lines} events written`));
     expect(imported.stdout).toBe('');
   });
+  it('runs every operator command end to end on a temporary store', async () => {
+    const env = { ...process.env, LEDGER_DB: join(folder.path, 'ops.db'), LOG_LEVEL: 'silent', LEDGER_DEMO: '0' };
+    const run = (...args: string[]) => promisify(execFile)('node', [cli, ...args], { cwd: folder.path, env });
+    const fails = (...args: string[]) =>
+      run(...args).then(
+        () => undefined,
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+
+    await run('seed', '--residents', '12', '--organisations', '1', '--seed', 'operator');
+    expect((await run('rebuild')).stdout).toMatch(/^rebuilt projections up to position \d{20}/);
+    expect((await run('tick')).stdout).toMatch(/^\d+ deadlines acted on/);
+
+    const issued = JSON.parse((await run('checkpoint', '--out', 'checkpoint.json')).stdout);
+    expect(JSON.parse(readFileSync(join(folder.path, 'checkpoint.json'), 'utf8'))).toEqual(issued);
+    expect(JSON.parse((await run('verify', '--checkpoint', 'checkpoint.json')).stdout)).toMatchObject({ ok: true });
+
+    const replayed = JSON.parse(
+      (await run('replay', '--subject', 'r-000001', '--as-of', new Date().toISOString(), '--view', 'known')).stdout,
+    );
+    expect(replayed).toMatchObject({ subjectId: 'r-000001', view: 'known' });
+    expect(typeof replayed.score).toBe('number');
+
+    writeFileSync(join(folder.path, 'change.json'), JSON.stringify({ rules: { 'TRF-TICKET': { points: -1 } } }));
+    expect(JSON.parse((await run('whatif', '--scheme', 'change.json', '--json')).stdout)).toHaveProperty('transitions');
+    expect(JSON.parse((await run('fairness', '--json')).stdout)).toHaveProperty('byRecorder');
+
+    expect((await run('token', '--subject', 'auditor-chen', '--role', 'auditor')).stdout).toMatch(
+      /^[\w-]+\.[\w-]+\.[\w-]+\n$/,
+    );
+    const created = (await run('api-key', 'create', '--consumer', 'rail', '--measure', 'NO_G_TRAIN')).stdout;
+    const id = /^id ([0-9a-f]{16})$/m.exec(created)?.[1] as string;
+    expect((await run('api-key', 'list')).stdout).toContain(`${id}  active`);
+    await run('api-key', 'revoke', id);
+    expect((await run('api-key', 'list')).stdout).toContain(`${id}  revoked`);
+
+    const db = openLedgerDatabase(join(folder.path, 'ops.db'));
+    db.prepare("UPDATE events SET data = json_set(data, '$.tampered', 1) WHERE position = 3").run();
+    db.close();
+    const tampered = await fails('verify', '--checkpoint', 'checkpoint.json');
+    expect(tampered?.code).toBe(1);
+    expect(JSON.parse(tampered?.stdout ?? '{}')).toMatchObject({
+      ok: false,
+      reason: 'hash-mismatch',
+      position: '00000000000000000003',
+    });
+  }, 120_000);
 });
