@@ -14,6 +14,7 @@ import { roles, type Role } from '../api/auth/permissions';
 import { tokenLifetimeSecondsMax } from '../api/auth/tokens';
 import { openCredentials } from '../service';
 import { credentialsFile, issueDemoCredentials } from './demoCredentials';
+import { elapsed, progressBar } from './progress';
 import { seedDemoData } from './demoData';
 import { bulkSettingsFrom, exportCommand, importCommand, seedCommand, wholeNumber } from './bulkCommands';
 import { openReportSources, type ReportSources } from '../reports/reportSources';
@@ -26,6 +27,9 @@ import { fairnessText, whatIfText } from '../reports/reportText';
  */
 
 const startupCatchUpMs = 60_000;
+/** How often a progress bar is redrawn while the work runs elsewhere (the projection runner). */
+const progressRefreshMs = 250;
+const progressEveryEvents = 10_000;
 const shutdownGraceMs = 10_000;
 
 const program = new Command().name('ledger').description('The credit ledger: serve the API, and operate the store');
@@ -94,9 +98,21 @@ program
     const service = await openLedgerService({ ...config, clock: clockOf(config), logger });
     await service.runner.stop();
     service.runner.reset();
+    const startedAtMs = Date.now();
+    const head = Number(await service.store.headPosition());
+    const bar = progressBar(
+      process.stderr,
+      'rebuilding {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
+      head,
+    );
+    const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
     service.runner.start();
     const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
+    clearInterval(showing);
+    bar.update(head);
+    bar.stop();
     process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
+    process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
     await service.close();
     process.exitCode = caughtUp ? 0 : 1;
   });
@@ -228,7 +244,18 @@ program
       if (checkpoint && !verifyCheckpoint(checkpoint, service.checkpointPublicKey)) {
         throw new Error("the checkpoint's signature does not verify with the ledger's checkpoint key");
       }
-      const verdict = await verifyStoredLog(service.store, checkpoint);
+      const head = Number(await service.store.headPosition());
+      const bar = progressBar(
+        process.stderr,
+        'verifying {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
+        head,
+      );
+      let seen = 0;
+      const verdict = await verifyStoredLog(service.store, checkpoint, (position) => {
+        seen += 1;
+        if (seen % progressEveryEvents === 0) bar.update(Number(position));
+      });
+      bar.stop();
       process.stdout.write(`${JSON.stringify(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     } finally {

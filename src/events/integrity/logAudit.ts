@@ -66,10 +66,12 @@ export type StoreVerdict = LogVerdict | (CheckpointVerdict & { ok: false; positi
 export const verifyStoredLog = async (
   store: EventStore,
   checkpoint?: Pick<SignedCheckpoint, 'treeSize' | 'rootHash'>,
+  onProgress: (position: Position) => void = () => undefined,
 ): Promise<StoreVerdict> => {
   const verifier = createLogVerifier((event) => event.hash);
   const leaves: Buffer[] = [];
   for await (const event of logInOrder(store)) {
+    onProgress(event.position);
     const bad = verifier.check(event);
     if (bad) return bad;
     if (checkpoint && leaves.length < checkpoint.treeSize) leaves.push(leafOf(event));
