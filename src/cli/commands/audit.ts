@@ -1,0 +1,101 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import pino from 'pino';
+import { clockOf, readConfig } from '../../config';
+import { verifyCheckpoint, type SignedCheckpoint } from '../../events/integrity/checkpoint';
+import { verifyStoredLog } from '../../events/integrity/logAudit';
+import { subjectStream } from '../../events/ledgerEvents';
+import { subjectAsOf } from '../../ledger/replay';
+import { scoreAt } from '../../ledger/score';
+import { openLedgerService } from '../../service';
+import { progressBar } from '../progress';
+import type { Command } from 'commander';
+
+/**
+ * The auditor's commands: `replay` as of an instant, `checkpoint`, `verify`.
+ */
+/** Verification redraws its progress bar once per this many events. */
+const progressEveryEvents = 10_000;
+
+export const registerAudit = (program: Command): void => {
+  program
+    .command('replay')
+    .description("a subject's score, grade and explanation as of an instant, folded from the store")
+    .requiredOption('--subject <id>', 'the subject')
+    .requiredOption('--as-of <instant>', 'an ISO date-time, e.g. 2026-04-15T00:00:00+08:00')
+    .option(
+      '--view <view>',
+      'known (what the ledger showed then) or corrected (with the corrections made since)',
+      'corrected',
+    )
+    .action(async (options: { subject: string; asOf: string; view: string }) => {
+      const at = new Date(options.asOf);
+      if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
+      if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
+      const config = readConfig();
+      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      try {
+        const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), options.view, at);
+        if (!replayed) throw new Error(`subject ${options.subject} was not registered by ${at.toISOString()}`);
+        const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
+        process.stdout.write(
+          `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view: options.view, ...score }, null, 2)}\n`,
+        );
+      } finally {
+        await service.close();
+      }
+    });
+
+  /** Opens the configured store for a report (it appends nothing), and closes it whatever happens. */
+
+  program
+    .command('checkpoint')
+    .description('issue a signed checkpoint of the whole log (tree size, RFC 9162 root, time, signature)')
+    .option('--out <file>', "also write it to this file: keep a copy outside the operator's reach")
+    .action(async (options: { out?: string }) => {
+      const config = readConfig();
+      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      try {
+        const checkpoint = await service.issueCheckpoint();
+        const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+        if (options.out) writeFileSync(options.out, text);
+        process.stdout.write(text);
+      } finally {
+        await service.close();
+      }
+    });
+
+  program
+    .command('verify')
+    .description(
+      "check every link of every stream's hash chain, and the log against a checkpoint; exit 1 naming the first bad position",
+    )
+    .option('--checkpoint <file>', 'a checkpoint saved elsewhere (default: the latest the ledger issued)')
+    .action(async (options: { checkpoint?: string }) => {
+      const config = readConfig();
+      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      try {
+        const checkpoint = options.checkpoint
+          ? (JSON.parse(readFileSync(options.checkpoint, 'utf8')) as SignedCheckpoint)
+          : service.latestCheckpoint();
+        if (checkpoint && !verifyCheckpoint(checkpoint, service.checkpointPublicKey)) {
+          throw new Error("the checkpoint's signature does not verify with the ledger's checkpoint key");
+        }
+        const head = Number(await service.store.headPosition());
+        const bar = progressBar(
+          process.stderr,
+          'verifying {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
+          head,
+        );
+        let seen = 0;
+        const verdict = await verifyStoredLog(service.store, checkpoint, (position) => {
+          seen += 1;
+          if (seen % progressEveryEvents === 0) bar.update(Number(position));
+        });
+        bar.stop();
+        process.stdout.write(`${JSON.stringify(verdict)}\n`);
+        process.exitCode = verdict.ok ? 0 : 1;
+      } finally {
+        await service.close();
+      }
+    });
+};

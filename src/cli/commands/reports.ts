@@ -1,0 +1,60 @@
+import { clockOf, readConfig } from '../../config';
+import { openReportSources, type ReportSources } from '../../reports/reportSources';
+import { runFairness, runWhatIf } from '../../reports/reportRuns';
+import { fairnessText, whatIfText } from '../../reports/reportText';
+import type { Command } from 'commander';
+
+/**
+ * `whatif` and `fairness`: reports over the whole log; they write nothing.
+ */
+
+export const registerReports = (program: Command): void => {
+  const withReportSources = async (use: (sources: ReportSources) => Promise<string>): Promise<void> => {
+    const sources = await openReportSources(readConfig());
+    try {
+      process.stdout.write(`${await use(sources)}\n`);
+    } finally {
+      await sources.close();
+    }
+  };
+
+  const instantOption = (text: string): Date => {
+    const instant = new Date(text);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
+      throw new Error(`--at must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
+    }
+    return instant;
+  };
+
+  program
+    .command('whatif')
+    .description(
+      'replay every subject under a proposed change to the scheme and count who would change grade; writes nothing',
+    )
+    .requiredOption(
+      '--scheme <file>',
+      'the proposed change: JSON naming rules, gradeBands or effectMonths to change (see src/reports/schemeChange.ts)',
+    )
+    .option('--at <instant>', 'compare grades at this ISO instant (default now)')
+    .option('--json', 'print the whole result as JSON')
+    .action(async (options: { scheme: string; at?: string; json?: boolean }) => {
+      const at = options.at ? instantOption(options.at) : clockOf(readConfig())();
+      await withReportSources(async (sources) => {
+        const result = await runWhatIf(sources, { changeFile: options.scheme, at });
+        return options.json ? JSON.stringify(result, null, 2) : whatIfText(result);
+      });
+    });
+
+  program
+    .command('fairness')
+    .description(
+      'deductions and additions by recorder, sector and authority, unusual reversal rates, donation share; writes nothing',
+    )
+    .option('--json', 'print the whole report as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withReportSources(async (sources) => {
+        const report = await runFairness(sources);
+        return options.json ? JSON.stringify(report, null, 2) : fairnessText(report);
+      });
+    });
+};
