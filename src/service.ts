@@ -18,8 +18,8 @@ import { createIdempotencyRecords } from './api/idempotencyRecords';
 import { createApp } from './api/app';
 import { createLedger, type Ledger } from './ledger/ledger';
 import { loadScheme } from './ledger/schemeLoader';
-import { publishScheme } from './ledger/schemePublication';
-import type { SchemeBook } from './ledger/schemeBook';
+import { publishScheme, readPublishedSchemes } from './ledger/schemePublication';
+import { createSchemeBook, type SchemeBook } from './ledger/schemeBook';
 import { createSubjectDirectory, type SubjectDirectory } from './ledger/subjectDirectory';
 import { createHistoryProjection } from './projections/historyProjection';
 import { createProjectionRunner, type ProjectionRunner } from './projections/runner';
@@ -66,7 +66,19 @@ export interface LedgerServiceOptions {
   failedAuthenticationsPerMinute?: number;
   /** Hours between scheduled checkpoints. */
   checkpointHours?: number;
+  /**
+   * Publish the scheme file (the default, for `serve`), or only read the versions already published: the
+   * operator's commands on an existing ledger never publish a scheme as a side effect.
+   */
+  publishScheme?: boolean;
 }
+
+const publishedSchemeBook = async (store: EventStore, schemeId: string): Promise<SchemeBook> => {
+  const published = await readPublishedSchemes(store, schemeId);
+  if (published.length === 0)
+    throw new Error(`no version of scheme ${schemeId} is published in this ledger yet: start it with serve first`);
+  return createSchemeBook(published.map((item) => item.scheme));
+};
 
 /** Reads of others' records are written in batches of at most this many, or after this long. */
 const accessRecordsPerBatch = 100;
@@ -141,7 +153,10 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const db = openLedgerDatabase(options.dbPath);
   const schemas = schemaRegistry();
   const store = withEventValidation(await openEventStore(options, db, clock), schemas);
-  const schemes = await publishScheme(store, scheme, clock(), systemActor);
+  const schemes =
+    options.publishScheme === false
+      ? await publishedSchemeBook(store, scheme.id)
+      : await publishScheme(store, scheme, clock(), systemActor);
   const scores = createScoreProjection(db);
   const history = createHistoryProjection(db);
   const accessLog = createAccessLogProjection(db);

@@ -32,7 +32,12 @@ export const registerAudit = (program: Command): void => {
       if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
       if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
       const config = readConfig();
-      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      const service = await openLedgerService({
+        ...config,
+        publishScheme: false,
+        clock: clockOf(config),
+        logger: pino({ level: 'warn' }),
+      });
       try {
         const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), options.view, at);
         if (!replayed) throw new Error(`subject ${options.subject} was not registered by ${at.toISOString()}`);
@@ -53,7 +58,12 @@ export const registerAudit = (program: Command): void => {
     .option('--out <file>', "also write it to this file: keep a copy outside the operator's reach")
     .action(async (options: { out?: string }) => {
       const config = readConfig();
-      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      const service = await openLedgerService({
+        ...config,
+        publishScheme: false,
+        clock: clockOf(config),
+        logger: pino({ level: 'warn' }),
+      });
       try {
         const checkpoint = await service.issueCheckpoint();
         const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
@@ -72,7 +82,12 @@ export const registerAudit = (program: Command): void => {
     .option('--checkpoint <file>', 'a checkpoint saved elsewhere (default: the latest the ledger issued)')
     .action(async (options: { checkpoint?: string }) => {
       const config = readConfig();
-      const service = await openLedgerService({ ...config, clock: clockOf(config), logger: pino({ level: 'warn' }) });
+      const service = await openLedgerService({
+        ...config,
+        publishScheme: false,
+        clock: clockOf(config),
+        logger: pino({ level: 'warn' }),
+      });
       try {
         const checkpoint = options.checkpoint
           ? (JSON.parse(readFileSync(options.checkpoint, 'utf8')) as SignedCheckpoint)

@@ -18,7 +18,7 @@ export const registerMaintenance = (program: Command): void => {
     .action(async () => {
       const config = readConfig();
       const logger = pino({ level: config.logLevel });
-      const service = await openLedgerService({ ...config, clock: clockOf(config), logger });
+      const service = await openLedgerService({ ...config, publishScheme: false, clock: clockOf(config), logger });
       await service.runner.stop();
       service.runner.reset();
       const startedAtMs = Date.now();
@@ -47,6 +47,7 @@ export const registerMaintenance = (program: Command): void => {
       const config = readConfig();
       const service = await openLedgerService({
         ...config,
+        publishScheme: false,
         clock: clockOf(config),
         logger: pino({ level: config.logLevel }),
       });
