@@ -3,9 +3,8 @@
  * (`/problems/<code>`); the HTTP status follows from the class.
  */
 
-/** A rule of the domain is broken (422): the request was well-formed but the ledger refuses it. */
-export class LedgerRuleViolation extends Error {
-  override readonly name = 'LedgerRuleViolation';
+/** A refusal with a stable code (its problem type) and details for the answer. */
+abstract class CodedRefusal extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -13,6 +12,11 @@ export class LedgerRuleViolation extends Error {
   ) {
     super(message);
   }
+}
+
+/** A rule of the domain is broken (422): the request was well-formed but the ledger refuses it. */
+export class LedgerRuleViolation extends CodedRefusal {
+  override readonly name = 'LedgerRuleViolation';
 }
 
 /** The subject is not in the ledger (404). */
@@ -25,27 +29,13 @@ export class SubjectNotFound extends Error {
 }
 
 /** The command conflicts with the stream's current state, after the bounded retries (409). */
-export class LedgerConflict extends Error {
+export class LedgerConflict extends CodedRefusal {
   override readonly name = 'LedgerConflict';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** The actor may not do this, whatever the request says (403): e.g. a recorder outside their authority. */
-export class LedgerForbidden extends Error {
+export class LedgerForbidden extends CodedRefusal {
   override readonly name = 'LedgerForbidden';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** The listing is not in the ledger (404). */

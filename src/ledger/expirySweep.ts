@@ -9,12 +9,14 @@ import type { Sweep } from './scheduler';
 export const expireDueEntries =
   (ledger: Ledger, scores: Pick<ScoreReadModel, 'dueExpiries'>): Sweep =>
   async (now, limit) => {
-    const due = scores.dueExpiries(now, limit);
-    for (const { subjectId, entryId } of due) {
-      await ledger.expireEntry(
+    let written = 0;
+    for (const { subjectId, entryId } of scores.dueExpiries(now, limit)) {
+      const outcome = await ledger.expireEntry(
         { subjectId, entryId },
         { idempotencyKey: `system:expire:${entryId}`, actorId: 'system' },
       );
+      // Already written but not yet seen by the projection: a replay, not counted, so a tick cannot loop on it.
+      if (!outcome.replayed) written += 1;
     }
-    return due.length;
+    return written;
   };

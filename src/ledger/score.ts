@@ -94,6 +94,10 @@ const nextChangeAfter = (
   return null;
 };
 
+/** The score and grade alone, without the explanation's look ahead: for answers that need only the grade. */
+export const gradeAt = (scheme: Scheme, baseline: number, entries: readonly ScoredEntry[], at: Date): Grade =>
+  standingAt(scheme, baseline, entries, at).grade;
+
 const standingAt = (
   scheme: Scheme,
   baseline: number,

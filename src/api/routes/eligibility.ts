@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { measureEligibility, perkEligibility } from '../../ledger/eligibility';
 import type { Restriction } from '../../ledger/listingCodes';
-import { scoreAt } from '../../ledger/score';
+import { gradeAt } from '../../ledger/score';
 import type { SchemeBook } from '../../ledger/schemeBook';
 import type { DisputesView } from '../../projections/disputesView';
 import type { ListingsReadModel } from '../../projections/listingsProjection';
@@ -68,9 +68,9 @@ export const eligibilityRoutes = ({
       if (!perkRule) throw new Problem('unknown-perk', `scheme ${scheme.version} grants no perk ${perk}`);
       const entries = scores.entries(subject.subjectId);
       const disputed = new Set(disputes.openEntryIds(subject.subjectId));
-      const { grade } = scoreAt(scheme, subject.baseline, entries, now);
+      const grade = gradeAt(scheme, subject.baseline, entries, now);
       const undisputed = entries.filter((entry) => !disputed.has(entry.entryId));
-      const gradeWithoutDisputed = scoreAt(scheme, subject.baseline, undisputed, now).grade;
+      const gradeWithoutDisputed = gradeAt(scheme, subject.baseline, undisputed, now);
       res.json(perkEligibility(perkRule, grade, gradeWithoutDisputed));
     },
   );

@@ -1,18 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import pino from 'pino';
-import { clockOf, readConfig } from '../../config';
 import { verifyCheckpoint, type SignedCheckpoint } from '../../events/integrity/checkpoint';
 import { verifyStoredLog } from '../../events/integrity/logAudit';
 import { subjectStream } from '../../events/ledgerEvents';
-import { subjectAsOf } from '../../ledger/replay';
+import { subjectAsOf, type ReplayView } from '../../ledger/replay';
 import { scoreAt } from '../../ledger/score';
-import { openLedgerService } from '../../service';
+import { withLedger } from '../withLedger';
 import { progressBar } from '../progress';
 import type { Command } from 'commander';
 
 /**
  * The auditor's commands: `replay` as of an instant, `checkpoint`, `verify`.
  */
+
 /** Verification redraws its progress bar once per this many events. */
 const progressEveryEvents = 10_000;
 
@@ -31,47 +30,28 @@ export const registerAudit = (program: Command): void => {
       const at = new Date(options.asOf);
       if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
       if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
-      const config = readConfig();
-      const service = await openLedgerService({
-        ...config,
-        publishScheme: false,
-        clock: clockOf(config),
-        logger: pino({ level: 'warn' }),
-      });
-      try {
-        const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), options.view, at);
+      const view: ReplayView = options.view;
+      await withLedger(async (service) => {
+        const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), view, at);
         if (!replayed) throw new Error(`subject ${options.subject} was not registered by ${at.toISOString()}`);
         const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
         process.stdout.write(
-          `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view: options.view, ...score }, null, 2)}\n`,
+          `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view, ...score }, null, 2)}\n`,
         );
-      } finally {
-        await service.close();
-      }
+      }, 'warn');
     });
-
-  /** Opens the configured store for a report (it appends nothing), and closes it whatever happens. */
 
   program
     .command('checkpoint')
     .description('issue a signed checkpoint of the whole log (tree size, RFC 9162 root, time, signature)')
     .option('--out <file>', "also write it to this file: keep a copy outside the operator's reach")
     .action(async (options: { out?: string }) => {
-      const config = readConfig();
-      const service = await openLedgerService({
-        ...config,
-        publishScheme: false,
-        clock: clockOf(config),
-        logger: pino({ level: 'warn' }),
-      });
-      try {
+      await withLedger(async (service) => {
         const checkpoint = await service.issueCheckpoint();
         const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
         if (options.out) writeFileSync(options.out, text);
         process.stdout.write(text);
-      } finally {
-        await service.close();
-      }
+      }, 'warn');
     });
 
   program
@@ -81,14 +61,7 @@ export const registerAudit = (program: Command): void => {
     )
     .option('--checkpoint <file>', 'a checkpoint saved elsewhere (default: the latest the ledger issued)')
     .action(async (options: { checkpoint?: string }) => {
-      const config = readConfig();
-      const service = await openLedgerService({
-        ...config,
-        publishScheme: false,
-        clock: clockOf(config),
-        logger: pino({ level: 'warn' }),
-      });
-      try {
+      await withLedger(async (service) => {
         const checkpoint = options.checkpoint
           ? (JSON.parse(readFileSync(options.checkpoint, 'utf8')) as SignedCheckpoint)
           : service.latestCheckpoint();
@@ -109,8 +82,6 @@ export const registerAudit = (program: Command): void => {
         bar.stop();
         process.stdout.write(`${JSON.stringify(verdict)}\n`);
         process.exitCode = verdict.ok ? 0 : 1;
-      } finally {
-        await service.close();
-      }
+      }, 'warn');
     });
 };

@@ -1,13 +1,12 @@
-import pino from 'pino';
-import { clockOf, readConfig } from '../../config';
-import { openLedgerService } from '../../service';
 import { elapsed, progressBar } from '../progress';
+import { withLedger } from '../withLedger';
 import type { Command } from 'commander';
 import { startupCatchUpMs } from '../startup';
 
 /**
  * `rebuild` and `tick`: projections from zero, and due deadlines turned into events.
  */
+
 /** How often a progress bar is redrawn while the work runs elsewhere (the projection runner). */
 const progressRefreshMs = 250;
 
@@ -16,44 +15,36 @@ export const registerMaintenance = (program: Command): void => {
     .command('rebuild')
     .description('rebuild every projection from the whole log, then exit')
     .action(async () => {
-      const config = readConfig();
-      const logger = pino({ level: config.logLevel });
-      const service = await openLedgerService({ ...config, publishScheme: false, clock: clockOf(config), logger });
-      await service.runner.stop();
-      service.runner.reset();
-      const startedAtMs = Date.now();
-      const head = Number(await service.store.headPosition());
-      const bar = progressBar(
-        process.stderr,
-        'rebuilding {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
-        head,
-      );
-      const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
-      service.runner.start();
-      const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
-      clearInterval(showing);
-      bar.update(head);
-      bar.stop();
-      process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
-      process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
-      await service.close();
-      process.exitCode = caughtUp ? 0 : 1;
+      await withLedger(async (service) => {
+        await service.runner.stop();
+        service.runner.reset();
+        const startedAtMs = Date.now();
+        const head = Number(await service.store.headPosition());
+        const bar = progressBar(
+          process.stderr,
+          'rebuilding {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
+          head,
+        );
+        const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
+        service.runner.start();
+        const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
+        clearInterval(showing);
+        bar.update(head);
+        bar.stop();
+        process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
+        process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
+        process.exitCode = caughtUp ? 0 : 1;
+      });
     });
 
   program
     .command('tick')
     .description('turn every deadline due now into its event (expiries, missed objection deadlines), then exit')
     .action(async () => {
-      const config = readConfig();
-      const service = await openLedgerService({
-        ...config,
-        publishScheme: false,
-        clock: clockOf(config),
-        logger: pino({ level: config.logLevel }),
+      await withLedger(async (service) => {
+        await service.runner.catchUp(startupCatchUpMs);
+        const acted = await service.scheduler.tick();
+        process.stdout.write(`${acted} deadlines acted on\n`);
       });
-      await service.runner.catchUp(startupCatchUpMs);
-      const acted = await service.scheduler.tick();
-      process.stdout.write(`${acted} deadlines acted on\n`);
-      await service.close();
     });
 };
