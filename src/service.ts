@@ -26,7 +26,7 @@ import { createProjectionRunner, type ProjectionRunner } from './projections/run
 import { createScoreProjection } from './projections/scoreProjection';
 import { createAccessLogProjection } from './projections/accessLogProjection';
 import { createAccessRecorder } from './api/accessRecorder';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
 import { createListingsProjection } from './projections/listingsProjection';
@@ -188,6 +188,8 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     return checkpoint;
   };
   const metrics = new Registry();
+  // The process's own figures (resident memory, heap, event-loop lag, GC), for operators and the benchmarks.
+  collectDefaultMetrics({ register: metrics });
   registerListingMetrics(metrics, listingsView, clock);
   const objections = createObjections({ store, ledger, schemes, calendar, clock });
   const app = createApp({

@@ -64,7 +64,7 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     try {
       const response = await command(req, { idempotencyKey, actorId, principal });
       if (header !== undefined) {
-        records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
+        await records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
       }
       if (response.location) res.location(response.location);
       res.status(response.status).json(response.body);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { groupCommitOf } from '../events/adapters/sqliteGroupCommit';
 
 /**
  * The first response to each idempotency key, so that a retry gets exactly that response back. The
@@ -13,7 +14,8 @@ export interface StoredResponse {
 
 export interface IdempotencyRecords {
   find(key: string): StoredResponse | undefined;
-  save(key: string, response: StoredResponse, at: Date): void;
+  /** Resolves once the record is durable; it shares the group commit of the event appends (sqliteGroupCommit). */
+  save(key: string, response: StoredResponse, at: Date): Promise<void>;
 }
 
 export const createIdempotencyRecords = (db: Database): IdempotencyRecords => {
@@ -24,13 +26,14 @@ export const createIdempotencyRecords = (db: Database): IdempotencyRecords => {
   const insert = db.prepare(
     'INSERT OR IGNORE INTO idempotency_records (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
   );
+  const group = groupCommitOf(db);
   return {
     find(key) {
       const row = select.get(key) as { fingerprint: string; status: number; body: string } | undefined;
       return row && { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) };
     },
-    save(key, { fingerprint, status, body }, at) {
-      insert.run(key, fingerprint, status, JSON.stringify(body), at.toISOString());
+    async save(key, { fingerprint, status, body }, at) {
+      await group.run(() => insert.run(key, fingerprint, status, JSON.stringify(body), at.toISOString()));
     },
   };
 };

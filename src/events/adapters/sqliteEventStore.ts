@@ -25,11 +25,14 @@ import { toEventJson } from '../eventJson';
 import { eventDigest, genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
+import { groupCommitOf } from './sqliteGroupCommit';
 
 /**
  * The event store in a SQLite database opened by openLedgerDatabase. A position is the event's rowid, so that
- * position order is commit order (SQLite has one writer at a time). The database belongs to whoever opened it:
- * close() closes this store's subscriptions only.
+ * position order is commit order (SQLite has one writer at a time). Appends are group-committed
+ * (sqliteGroupCommit.ts): each is checked and written in its own savepoint, and acknowledged only once the
+ * transaction of its event-loop turn is durable. The database belongs to whoever opened it: close() closes this
+ * store's subscriptions only.
  */
 
 export interface SqliteEventStoreOptions {
@@ -156,7 +159,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     statements.saveStreamRevision.run(stream, nextExpectedRevision);
     return { nextExpectedRevision, position };
   };
-  const appendTransaction = db.transaction(append);
+  const group = groupCommitOf(db);
 
   const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
     const rows = statements.readAll.all({
@@ -178,7 +181,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     { expectedRevision = 'any' }: AppendOptions = {},
   ): Promise<AppendResult> => {
     checkAppendBatch(events);
-    const result = appendTransaction.immediate(stream, events, expectedRevision);
+    const result = await group.run(() => append(stream, events, expectedRevision));
     subscriptions.wakeAll();
     return result;
   };
