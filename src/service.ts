@@ -129,7 +129,7 @@ const openEventStore = async (options: LedgerServiceOptions, db: Database, clock
   if (!options.esdbConnectionString) return createSqliteEventStore({ db, clock });
   // Loaded only when asked for, so the default path never loads gRPC.
   const { createEsdbEventStore } = await import('./events/adapters/esdbEventStore');
-  return createEsdbEventStore({ connectionString: options.esdbConnectionString });
+  return createEsdbEventStore({ connectionString: options.esdbConnectionString, clock });
 };
 
 /** Only the credentials (API keys, token minting) of a ledger database: for the operator's CLI. */

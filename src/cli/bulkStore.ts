@@ -40,7 +40,7 @@ export const openBulkStore = async (options: BulkStoreOptions): Promise<BulkStor
     // Loaded only when asked for, as in service.ts, so the default path never loads gRPC.
     const { createEsdbEventStore } = await import('../events/adapters/esdbEventStore');
     const store = withEventValidation(
-      createEsdbEventStore({ connectionString: options.esdbConnectionString }),
+      createEsdbEventStore({ connectionString: options.esdbConnectionString, clock: options.clock }),
       schemas,
     );
     return { store, inOneCommit: (work) => work(), close: () => store.close() };

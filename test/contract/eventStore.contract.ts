@@ -17,6 +17,7 @@ import {
   type Subscription,
   type SubscriptionItem,
 } from '../../src/events/eventStore';
+import { eventDigest, genesisHash, isEventHash } from '../../src/events/integrity/eventHash';
 
 /**
  * The one suite every EventStore adapter must pass. Each test writes to streams of its own, under a prefix no
@@ -70,6 +71,17 @@ const refusalOf = async (promise: Promise<unknown>): Promise<unknown> => {
   }
   throw new Error('expected the store to refuse, and it accepted');
 };
+
+/** A stream's hashes as an auditor recomputes them: each event's digest chained onto the one before it. */
+const recomputedChain = (streamEvents: readonly RecordedEvent[]): string[] => {
+  let previousHash = genesisHash;
+  return streamEvents.map((event) => (previousHash = eventDigest(event, previousHash)));
+};
+
+const hashesOf = (events: readonly RecordedEvent[]): (string | undefined)[] => events.map((event) => event.hash);
+
+/** Concurrent callers in the race test: within the retries an adapter that appends optimistically makes. */
+const concurrentCallers = 4;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -619,6 +631,76 @@ export const describeEventStoreContract = (
           return delivered;
         })();
         expect(await within(consuming, 'end of the loop')).toEqual(['caughtUp']);
+      });
+    });
+
+    describe('keeping each stream hash chain', () => {
+      it('gives every recorded event a hash, however it is read', async () => {
+        const prefix = uniquePrefix();
+        await store.appendToStream(uniqueStream(prefix), deeds(2));
+        await store.appendToStream(uniqueStream(prefix), [violationRecorded()], { expectedRevision: 'no_stream' });
+        const read = await store.readAll({ filter: { streamPrefixes: [prefix] } });
+        const [backwards] = await store.readStream(read[0].streamName, { direction: 'backwards', maxCount: 1 });
+        expect(read).toHaveLength(3);
+        expect([...read, backwards].every((event) => isEventHash(event.hash))).toBe(true);
+      });
+
+      it("chains each event's hash onto the previous event's in its stream, from the genesis hash", async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, deeds(2), { expectedRevision: 'no_stream' });
+        await store.appendToStream(stream, [violationRecorded()], { expectedRevision: 1n });
+        await store.appendToStream(stream, deeds(3), { expectedRevision: 'stream_exists' });
+        await store.appendToStream(stream, [deedRecorded()]);
+        const recorded = await store.readStream(stream);
+        expect(recorded.map((event) => event.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n]);
+        expect(hashesOf(recorded)).toEqual(recomputedChain(recorded));
+      });
+
+      it('starts every stream at the genesis hash, whatever other streams hold', async () => {
+        const prefix = uniquePrefix();
+        const [first, second] = [uniqueStream(prefix), uniqueStream(prefix)];
+        await store.appendToStream(first, deeds(2));
+        await store.appendToStream(second, deeds(2));
+        const [firstOfSecond] = await store.readStream(second, { maxCount: 1 });
+        expect(firstOfSecond.hash).toBe(eventDigest(firstOfSecond, genesisHash));
+      });
+
+      it.each([
+        ['an exact revision', 0n],
+        ['any revision', 'any'],
+        ['stream_exists', 'stream_exists'],
+      ] as const)('leaves the chain as it was when an append at %s is retried', async (_, expectedRevision) => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [deedRecorded()]);
+        const batch = deeds(2);
+        const first = await store.appendToStream(stream, batch, { expectedRevision });
+        const before = await store.readStream(stream);
+        const retry = await store.appendToStream(stream, batch, { expectedRevision });
+        expect(retry).toEqual(first);
+        expect(await store.readStream(stream)).toEqual(before);
+      });
+
+      it('leaves the chain as it was when a no_stream append is retried after the stream has moved on', async () => {
+        const stream = uniqueStream();
+        const batch = [deedRecorded()];
+        await store.appendToStream(stream, batch, { expectedRevision: 'no_stream' });
+        await store.appendToStream(stream, [deedRecorded()], { expectedRevision: 0n });
+        const before = await store.readStream(stream);
+        await store.appendToStream(stream, batch, { expectedRevision: 'no_stream' });
+        expect(await store.readStream(stream)).toEqual(before);
+        expect(hashesOf(before)).toEqual(recomputedChain(before));
+      });
+
+      it('keeps one unbroken chain when concurrent callers append to a stream expecting any revision', async () => {
+        const stream = uniqueStream();
+        const first = deedRecorded();
+        await store.appendToStream(stream, [first]);
+        const batches = Array.from({ length: concurrentCallers }, () => deeds(2));
+        await Promise.all(batches.map((batch) => store.appendToStream(stream, batch, { expectedRevision: 'any' })));
+        const recorded = await store.readStream(stream);
+        expect(idsOf(recorded).sort()).toEqual([first.id, ...batches.flatMap(idsOf)].sort());
+        expect(recorded.map((event) => event.revision)).toEqual(recorded.map((_, index) => BigInt(index)));
+        expect(hashesOf(recorded)).toEqual(recomputedChain(recorded));
       });
     });
 

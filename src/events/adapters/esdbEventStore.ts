@@ -7,21 +7,27 @@ import {
   excludeSystemEvents,
   jsonEvent,
   type AllStreamResolvedEvent,
-  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  type AppendResult as ClientAppendResult,
   type Direction,
+  type EventData,
+  type ReadAllOptions as ClientReadAllOptions,
   type ReadPosition,
   type ReadStreamOptions as ClientReadStreamOptions,
   type ResolvedEvent,
-  type StreamingRead,
+  type SubscribeToAllOptions,
 } from '@eventstore/db-client';
 import {
   START,
+  WrongExpectedRevisionError,
   checkAppendBatch,
+  checkExpectedRevision,
   checkMaxCount,
   checkPosition,
   matchesFilter,
   readAllMaxCount,
   readStreamMaxCount,
+  recognizeRetry,
   type AppendOptions,
   type AppendResult,
   type EventStore,
@@ -35,6 +41,8 @@ import {
   type Subscription,
   type SubscriptionItem,
 } from '../eventStore';
+import { chainLinks } from '../integrity/chainLinks';
+import { genesisHash } from '../integrity/eventHash';
 import {
   asBigInt,
   fromClientAppendError,
@@ -57,19 +65,63 @@ import {
  * The port over EventStoreDB, through @eventstore/db-client 6.x: the only file that loads the client. The
  * translation is in esdbMapping; this file makes the calls. Needs server 22.6+ (positions on stream reads).
  *
+ * The hash chain: every append reads the event it follows (the one at the expected revision, or the stream's last
+ * for 'any' and 'stream_exists'), chains the batch onto its hash with recordedAt from this adapter's clock
+ * (chainLinks), and appends with that exact expected revision, so that the server refuses a batch chained onto an
+ * event that is no longer the last. recordedAt and the hash travel in the event's metadata (esdbMapping). An 'any' or
+ * 'stream_exists' append that loses that race to another writer reads again and retries, at most
+ * appendRaceAttemptsMax times; for 'no_stream' or an exact revision a conflict is the caller's, as always.
+ *
  * Where the server decides differently from the adapters that decide for themselves:
- * - a retried append (the same ids at the same expected revision) is recognised by the server, reliably for an
- *   exact expected revision and only on a best-effort basis for 'any';
- * - the server keeps no index of event ids, so DuplicateEventIdError is never raised: an id reused in another
- *   stream is stored again, and a partial overlap is reported as a WrongExpectedRevisionError or stored again;
+ * - a retried append (the same ids) is recognised by the server for 'no_stream' and an exact revision, and by this
+ *   adapter for 'any' and 'stream_exists' while the batch is still the stream's last events;
+ * - the server keeps no index of event ids, so an id reused in another stream is stored again, and a batch that
+ *   partly repeats stored events is refused as a WrongExpectedRevisionError or stored again (DuplicateEventIdError
+ *   only when the repeated events are the stream's last, for 'any' and 'stream_exists');
  * - subscriptions mark CaughtUp when the server says so, which servers before 23.10 never do: on them a
  *   subscription delivers every event but no CaughtUp marker.
  */
 
-export interface EsdbEventStoreOptions {
-  /** For example esdb://admin:changeit@localhost:2113?tls=false */
-  connectionString: string;
+/**
+ * The calls this adapter makes on @eventstore/db-client's EventStoreDBClient, narrowed to what it uses so that a
+ * test can stand in for a server.
+ */
+export interface EsdbClient {
+  appendToStream(
+    stream: string,
+    events: EventData[],
+    options: { expectedRevision: AppendExpectedRevision },
+  ): Promise<ClientAppendResult>;
+  readStream(stream: string, options: ClientReadStreamOptions): AsyncIterable<ResolvedEvent>;
+  readAll(options: ClientReadAllOptions): AsyncIterable<AllStreamResolvedEvent>;
+  /** A catch-up subscription: a readable of AllStreamResolvedEvent that emits 'caughtUp' and 'fellBehind'. */
+  subscribeToAll(options: SubscribeToAllOptions): CatchUpSubscription;
+  dispose(): Promise<void>;
 }
+
+/** The parts of the client's AllStreamSubscription (a Transform) that openSubscription uses. */
+export interface CatchUpSubscription extends AsyncIterable<ClientItem> {
+  on(event: 'caughtUp' | 'fellBehind', listener: () => void): unknown;
+  /** Adds an item to the readable side, after the events received so far. */
+  push(item: ClientItem): boolean;
+  readonly destroyed: boolean;
+  readonly readableLength: number;
+  unsubscribe(): Promise<void>;
+}
+
+export type EsdbEventStoreOptions = (
+  | {
+      /** For example esdb://admin:changeit@localhost:2113?tls=false */
+      connectionString: string;
+    }
+  | { client: EsdbClient }
+) & {
+  /** Stamps recordedAt, which the hash chain covers: the server's own `created` is set only at commit. */
+  clock?: () => Date;
+};
+
+/** Attempts of an 'any' or 'stream_exists' append that keeps losing the race for the end of its stream. */
+const appendRaceAttemptsMax = 5;
 
 /** Records per page when scanning $all, which also holds system events that we skip. */
 const allPageRecords = 1_000;
@@ -85,8 +137,9 @@ const resubscribeDelayMaxMs = 5_000;
 /** How long a live batch is given to arrive whole before caughtUp is marked after it. */
 const liveBatchQuietMs = 25;
 
-export const createEsdbEventStore = ({ connectionString }: EsdbEventStoreOptions): EventStore => {
-  const client = EventStoreDBClient.connectionString(connectionString);
+export const createEsdbEventStore = ({ clock = () => new Date(), ...server }: EsdbEventStoreOptions): EventStore => {
+  const client: EsdbClient =
+    'client' in server ? server.client : EventStoreDBClient.connectionString(server.connectionString);
   const subscriptions = new Set<Subscription>();
 
   /** A missing stream is only reported while its read is iterated. */
@@ -105,18 +158,43 @@ export const createEsdbEventStore = ({ connectionString }: EsdbEventStoreOptions
     return positionOf(record);
   };
 
-  const appendToStream = async (
+  const readStream = async (stream: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> => {
+    const records = await readStreamRecords(stream, {
+      direction: readOptions.direction === 'backwards' ? BACKWARDS : FORWARDS,
+      fromRevision: toClientReadRevision(readOptions.fromRevision, readOptions.direction),
+      maxCount: checkMaxCount(readOptions.maxCount, readStreamMaxCount),
+    });
+    return records.flatMap((record) => recordedEventFrom(record) ?? []);
+  };
+
+  const getStreamRevision = async (stream: string): Promise<StreamRevision | 'no_stream'> => {
+    const [last] = await readStreamRecords(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    return streamRevisionFrom(last);
+  };
+
+  /**
+   * Appends the batch chained onto `previous` (undefined: the stream's first events), expecting the server to find
+   * the stream at `expected`: previous's revision, or 'no_stream'.
+   */
+  const appendChained = async (
     stream: string,
     events: readonly NewEvent[],
-    { expectedRevision = 'any' }: AppendOptions = {},
+    expected: 'no_stream' | StreamRevision,
+    previous: RecordedEvent | undefined,
   ): Promise<AppendResult> => {
-    checkAppendBatch(events);
-    const options = { expectedRevision: toClientExpectedRevision(expectedRevision) };
+    const recordedAt = clock();
+    const links = chainLinks({
+      streamName: stream,
+      events,
+      firstRevision: previous === undefined ? 0n : previous.revision + 1n,
+      previousHash: previous === undefined ? genesisHash : hashToChainOnto(previous),
+      recordedAt,
+    });
     const appended = await client
       .appendToStream(
         stream,
-        events.map((event) => jsonEvent(toJsonEventArguments(event))),
-        options,
+        events.map((event, index) => jsonEvent(toJsonEventArguments(event, links[index], recordedAt))),
+        { expectedRevision: toClientExpectedRevision(expected) },
       )
       .catch((error: unknown) => {
         throw fromClientAppendError(error);
@@ -128,18 +206,55 @@ export const createEsdbEventStore = ({ connectionString }: EsdbEventStoreOptions
     return { nextExpectedRevision, position };
   };
 
-  const readStream = async (stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> => {
-    const records = await readStreamRecords(stream, {
-      direction: options.direction === 'backwards' ? BACKWARDS : FORWARDS,
-      fromRevision: toClientReadRevision(options.fromRevision, options.direction),
-      maxCount: checkMaxCount(options.maxCount, readStreamMaxCount),
-    });
-    return records.flatMap((record) => recordedEventFrom(record) ?? []);
+  /** 'no_stream' or an exact revision: the server decides the conflict, and recognises a retry. */
+  const appendAsExpected = async (
+    stream: string,
+    events: readonly NewEvent[],
+    expected: 'no_stream' | StreamRevision,
+  ): Promise<AppendResult> => {
+    if (expected === 'no_stream') return appendChained(stream, events, expected, undefined);
+    const [previous] = await readStream(stream, { fromRevision: expected, maxCount: 1 });
+    if (previous === undefined) {
+      throw new WrongExpectedRevisionError(stream, expected, await getStreamRevision(stream));
+    }
+    return appendChained(stream, events, expected, previous);
   };
 
-  const getStreamRevision = async (stream: string): Promise<StreamRevision | 'no_stream'> => {
-    const [last] = await readStreamRecords(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
-    return streamRevisionFrom(last);
+  /** 'any' or 'stream_exists': after the stream's last event, whichever it is when the append lands. */
+  const appendAtEnd = async (
+    stream: string,
+    events: readonly NewEvent[],
+    expected: 'any' | 'stream_exists',
+  ): Promise<AppendResult> => {
+    const eventIds = events.map((event) => event.id);
+    let lastSeen: StreamRevision | 'no_stream' = 'no_stream';
+    for (let attempt = 1; attempt <= appendRaceAttemptsMax; attempt += 1) {
+      const streamEnd = await readStream(stream, { direction: 'backwards', maxCount: events.length });
+      const retried = recognizeRetry(stream, eventIds, expected, (id) => streamEnd.find((event) => event.id === id));
+      if (retried) return retried;
+      const [last] = streamEnd;
+      lastSeen = last?.revision ?? 'no_stream';
+      checkExpectedRevision(stream, expected, lastSeen);
+      try {
+        return await appendChained(stream, events, lastSeen, last);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        lastSeen = error.actual;
+      }
+    }
+    throw new WrongExpectedRevisionError(stream, expected, lastSeen);
+  };
+
+  const appendToStream = async (
+    stream: string,
+    events: readonly NewEvent[],
+    { expectedRevision = 'any' }: AppendOptions = {},
+  ): Promise<AppendResult> => {
+    checkAppendBatch(events);
+    toClientExpectedRevision(expectedRevision); // refuses a negative revision before anything is read
+    return expectedRevision === 'any' || expectedRevision === 'stream_exists'
+      ? appendAtEnd(stream, events, expectedRevision)
+      : appendAsExpected(stream, events, expectedRevision);
   };
 
   const readAllPage = (fromPosition: ReadPosition, direction: Direction, maxCount: number) =>
@@ -202,8 +317,22 @@ export const createEsdbEventStore = ({ connectionString }: EsdbEventStoreOptions
   };
 };
 
+/**
+ * The hash a new event chains onto. An event written before the chain has none, and nothing can be chained onto it
+ * without vouching for it: such a stream takes no further appends until it is migrated.
+ */
+const hashToChainOnto = (previous: RecordedEvent): string => {
+  if (previous.hash === undefined) {
+    throw new Error(
+      `stream ${previous.streamName}: its event at revision ${previous.revision} was written before the hash ` +
+        'chain and carries no hash, so no event can be chained onto it',
+    );
+  }
+  return previous.hash;
+};
+
 /** Reads are bounded by their maxCount, so collecting one is too. */
-const collect = async <Record>(read: StreamingRead<Record>): Promise<Record[]> => {
+const collect = async <Record>(read: AsyncIterable<Record>): Promise<Record[]> => {
   const records: Record[] = [];
   for await (const record of read) records.push(record);
   return records;
@@ -215,7 +344,7 @@ const collect = async <Record>(read: StreamingRead<Record>): Promise<Record[]> =
  * exactly the events received before them.
  */
 type Signal = 'caughtUp' | 'fellBehind' | 'liveBatchEnded';
-type ClientItem = AllStreamResolvedEvent | { signal: Signal };
+export type ClientItem = AllStreamResolvedEvent | { signal: Signal };
 
 const isSignal = (item: ClientItem): item is { signal: Signal } => 'signal' in item;
 
@@ -229,7 +358,7 @@ interface SignalledSubscription {
   close(): Promise<void>;
 }
 
-const withSignals = (subscription: AllStreamSubscription): SignalledSubscription => {
+const withSignals = (subscription: CatchUpSubscription): SignalledSubscription => {
   let batchEndTimer: NodeJS.Timeout | undefined;
   // The client's subscription is a Transform: pushing once its writable side has ended would fail it.
   const hasEnded = (): boolean =>
@@ -264,7 +393,7 @@ const resubscribeDelayMs = (failures: number): number =>
  * the one that failed.
  */
 const openSubscription = (
-  client: EventStoreDBClient,
+  client: EsdbClient,
   { after = START, filter }: SubscribeOptions,
   onClose: () => void,
 ): Subscription => {

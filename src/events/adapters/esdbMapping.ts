@@ -21,7 +21,7 @@ import {
   type RecordedEvent,
   type StreamRevision,
 } from '../eventStore';
-import { toEventJson } from '../eventJson';
+import type { ChainLink } from '../integrity/chainLinks';
 
 /**
  * Pure translation between the port and @eventstore/db-client 6.x, kept apart from the client so that it is
@@ -29,6 +29,18 @@ import { toEventJson } from '../eventJson';
  *
  * The shapes below are the fields of the client's types that we read, widened where clients have been seen to
  * differ at runtime: revisions and positions as number instead of bigint (the Kurrent client's regressions).
+ *
+ * The hash chain (src/events/integrity/eventHash.ts): the server sets an event's `created` only at commit, so the
+ * digest cannot cover it. The adapter stamps recordedAt itself and keeps it, with the event's eventHash, in the
+ * stored event's metadata under one key, chainMetadataKey:
+ *
+ *   metadata = { ...the metadata the caller appended, ledgerChain: { recordedAt: "2026-11-26T10:00:00.000Z",
+ *                hash: "<64 hex>" } }
+ *
+ * Reading back strips the key, so RecordedEvent.metadata is exactly what the caller appended (and what the digest
+ * covers), recordedAt comes from the key and hash from the key. Events written before the chain have no such key:
+ * their recordedAt is the server's `created` and they carry no hash. The key has no `$`: EventStoreDB reserves
+ * metadata names starting with `$` for itself ($correlationId, $causationId, ...).
  */
 
 type ClientBigInt = bigint | number;
@@ -192,41 +204,72 @@ const decodeJson = (value: unknown, isJson: boolean): unknown => {
   return value;
 };
 
-const decodeMetadata = (event: ClientRecordedEvent): EventMetadata => {
+/** The metadata key under which an event's link in the hash chain is stored (see the header). */
+export const chainMetadataKey = 'ledgerChain';
+
+/** What is stored under chainMetadataKey. */
+export interface StoredChainLink {
+  /** Date.toISOString() of the instant the adapter recorded the event. */
+  recordedAt: string;
+  hash: string;
+}
+
+type StoredMetadata = EventMetadata & { [chainMetadataKey]?: unknown };
+
+const decodeMetadata = (event: ClientRecordedEvent): StoredMetadata => {
   const metadata = decodeJson(event.metadata, event.isJson);
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new Error(`event ${event.id} in ${event.streamId} has no metadata object: it was not written by this ledger`);
   }
-  return metadata as EventMetadata;
+  return metadata as StoredMetadata;
+};
+
+/**
+ * recordedAt and hash from the stored link, or `created` and no hash for an event written before the chain. A link
+ * that is not well formed is passed on as it is, so that verification names the event rather than failing to read.
+ */
+const chainFieldsOf = (link: unknown, created: Date): Pick<RecordedEvent, 'recordedAt' | 'hash'> => {
+  if (link === undefined) return { recordedAt: new Date(created) };
+  const { recordedAt, hash } = (typeof link === 'object' && link !== null ? link : {}) as Partial<StoredChainLink>;
+  return { recordedAt: new Date(String(recordedAt)), ...(typeof hash === 'string' ? { hash } : {}) };
 };
 
 /** Our event, or undefined for what the port never surfaces (system events, unresolved links). */
 export const recordedEventFrom = (resolved: ClientResolvedEvent): RecordedEvent | undefined => {
   const { event } = resolved;
   if (event === undefined || isSystemEvent(event)) return undefined;
+  const { [chainMetadataKey]: link, ...metadata } = decodeMetadata(event);
   return {
     id: event.id,
     type: event.type,
     data: decodeJson(event.data, event.isJson),
-    metadata: decodeMetadata(event),
+    metadata,
     streamName: event.streamId,
     revision: asBigInt(event.revision),
     position: positionOf(resolved),
-    recordedAt: new Date(event.created),
+    ...chainFieldsOf(link, event.created),
   };
 };
 
-/** The arguments of the client's jsonEvent, which keeps our id so that a retried append is recognised. */
-export const toJsonEventArguments = (event: NewEvent): JsonEventArguments => {
-  // The client serialises each event once the append call is open, where an error leaves its promise unsettled:
-  // what is not JSON is refused here, before the call.
-  toEventJson(event.data);
-  toEventJson(event.metadata);
+/**
+ * The arguments of the client's jsonEvent, which keeps our id so that a retried append is recognised: data and
+ * metadata parsed from the link's stored text (exactly what its hash covers), and the link under chainMetadataKey.
+ * chainLinks refuses what is not JSON before the append call opens, where the client's own serialisation error
+ * would leave the call's promise unsettled.
+ */
+export const toJsonEventArguments = (event: NewEvent, link: ChainLink, recordedAt: Date): JsonEventArguments => {
+  const metadata = JSON.parse(link.metadataJson) as Record<string, unknown>;
+  if (chainMetadataKey in metadata) {
+    throw new InvalidStoreArgumentError(
+      `event ${event.id}: metadata must not use the reserved key ${chainMetadataKey}`,
+    );
+  }
+  const stored: StoredChainLink = { recordedAt: recordedAt.toISOString(), hash: link.hash };
   return {
     id: event.id,
     type: event.type,
-    // The client JSON.stringifies data as it is: any JSON value, though its JSONType names fewer.
-    data: event.data as JSONType,
-    metadata: { ...event.metadata },
+    // Any JSON value, though the client's JSONType names fewer: the client JSON.stringifies it as it is.
+    data: JSON.parse(link.dataJson) as JSONType,
+    metadata: { ...metadata, [chainMetadataKey]: stored },
   };
 };

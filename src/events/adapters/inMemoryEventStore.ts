@@ -19,13 +19,15 @@ import {
   type RecordedEvent,
   type StreamRevision,
 } from '../eventStore';
-import { toEventJson } from '../eventJson';
+import { chainLinks } from '../integrity/chainLinks';
+import { genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 
 /**
  * The reference implementation of the port: the whole log in one array, the event at index i at position i + 1.
  * Data and metadata are kept as JSON text, as a durable store keeps them, so that callers never share objects
- * with the store and get back exactly what the other adapters would give them.
+ * with the store and get back exactly what the other adapters would give them. Every event carries its link in
+ * its stream's hash chain (chainLinks), as the SQLite adapter stores it.
  */
 
 export interface InMemoryEventStoreOptions {
@@ -41,6 +43,7 @@ interface StoredEvent {
   dataJson: string;
   metadataJson: string;
   recordedAt: Date;
+  hash: string;
 }
 
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
@@ -72,16 +75,24 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     const streamEvents = streams.get(stream) ?? [];
     checkExpectedRevision(stream, expectedRevision, lastRevision(streamEvents));
     const recordedAt = clock();
-    // Every event is serialised before any is stored, so that a failure stores none of the batch.
+    // Every link is computed before any event is stored, so that a failure stores none of the batch.
+    const links = chainLinks({
+      streamName: stream,
+      events,
+      firstRevision: BigInt(streamEvents.length),
+      previousHash: streamEvents.at(-1)?.hash ?? genesisHash,
+      recordedAt,
+    });
     const stored = events.map((event, index) => ({
       streamName: stream,
-      revision: BigInt(streamEvents.length + index),
+      revision: links[index].revision,
       position: positionFromNumber(log.length + index + 1),
       id: event.id,
       type: event.type,
-      dataJson: toEventJson(event.data),
-      metadataJson: toEventJson(event.metadata),
+      dataJson: links[index].dataJson,
+      metadataJson: links[index].metadataJson,
       recordedAt: new Date(recordedAt),
+      hash: links[index].hash,
     }));
     for (const event of stored) {
       log.push(event);
@@ -151,4 +162,5 @@ const toRecordedEvent = (event: StoredEvent): RecordedEvent => ({
   revision: event.revision,
   position: event.position,
   recordedAt: new Date(event.recordedAt),
+  hash: event.hash,
 });

@@ -21,8 +21,8 @@ import {
   type StoredEventLocation,
   type StreamRevision,
 } from '../eventStore';
-import { toEventJson } from '../eventJson';
-import { eventDigest, genesisHash } from '../integrity/eventHash';
+import { chainLinks } from '../integrity/chainLinks';
+import { genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
 import { groupCommitOf } from './sqliteGroupCommit';
@@ -113,35 +113,22 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
   const insertEvents = (stream: string, events: readonly NewEvent[], firstRevision: StreamRevision): Position => {
     const recordedAt = clock();
-    let previousHash = firstRevision === 0n ? genesisHash : (statements.lastHash.get(stream)?.hash ?? genesisHash);
+    const previousHash = firstRevision === 0n ? genesisHash : statements.lastHash.get(stream)?.hash;
+    if (!previousHash) throw new Error(`stream ${stream} ends in an event stored before the hash chain existed`);
+    const links = chainLinks({ streamName: stream, events, firstRevision, previousHash, recordedAt });
     let position = START;
-    events.forEach((event, index) => {
-      const revision = firstRevision + BigInt(index);
-      const data = toEventJson(event.data);
-      const metadata = toEventJson(event.metadata);
-      // Chained over the data as it will be read back, so that verification recomputes the same bytes.
-      const chained = {
-        streamName: stream,
-        revision,
-        id: event.id,
-        type: event.type,
-        data: JSON.parse(data),
-        metadata: JSON.parse(metadata),
-        recordedAt,
-      };
-      const hash = eventDigest(chained, previousHash);
+    links.forEach((link, index) => {
       const { lastInsertRowid } = statements.insertEvent.run(
         stream,
-        revision,
-        event.id,
-        event.type,
-        data,
-        metadata,
+        link.revision,
+        events[index].id,
+        events[index].type,
+        link.dataJson,
+        link.metadataJson,
         recordedAt.toISOString(),
-        hash,
+        link.hash,
       );
       position = positionFromNumber(lastInsertRowid);
-      previousHash = hash;
     });
     return position;
   };

@@ -21,6 +21,13 @@
  * deliberately not in the digest, so that the digest can be computed before the store assigns a position
  * (EventStoreDB does so only at commit); the position is bound by the Merkle leaf instead.
  *
+ * Where each adapter keeps the link (each computes it as chainLinks.ts does, before storing any of the batch):
+ * - SQLite: the events table's `hash` column, beside `recorded_at`;
+ * - in memory: beside the event, as SQLite would;
+ * - EventStoreDB: in the stored event's metadata, `ledgerChain: { recordedAt, hash }` (esdbMapping.ts), since the
+ *   server's `created` is set only at commit; reading back strips it, so `metadata` above is what the caller
+ *   appended. Events written before the chain have no link there and read back without a hash.
+ *
  * Merkle leaf data: the 85 ASCII bytes `${position}:${eventHash}` (the 20-digit zero-padded global position, a
  * colon, the 64-hex eventHash). The tree's leaf hash is then SHA-256(0x00 || those bytes), per RFC 9162. The
  * eventHash already commits to the stream, revision and content; the position is what places the event in the

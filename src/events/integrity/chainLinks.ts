@@ -1,0 +1,62 @@
+import type { NewEvent, StreamRevision } from '../eventStore';
+import { toEventJson } from '../eventJson';
+import { eventDigest } from './eventHash';
+
+/**
+ * The links a batch of new events adds to its stream's hash chain (eventHash.ts), computed before any of them is
+ * stored, so that every adapter stores exactly what an auditor will recompute.
+ */
+
+export interface ChainLinkRequest {
+  streamName: string;
+  /** The batch, in the order it is appended. */
+  events: readonly NewEvent[];
+  /** The revision the batch's first event will take: 0 for a new stream. */
+  firstRevision: StreamRevision;
+  /** The eventHash of the event at firstRevision - 1, or genesisHash when firstRevision is 0. */
+  previousHash: string;
+  /** When the store records the batch: one instant for every event of it. */
+  recordedAt: Date;
+}
+
+/** What to store for one event: its data and metadata as JSON text (toEventJson), and its eventHash. */
+export interface ChainLink {
+  revision: StreamRevision;
+  dataJson: string;
+  metadataJson: string;
+  hash: string;
+}
+
+/**
+ * One link per event, in batch order, each chained onto the one before it. The digest covers data and metadata as
+ * they will be read back (JSON.parse of the stored text), not as given, so that the verifier recomputes the same
+ * bytes. Throws, storing nothing, when an event's data or metadata is not JSON or previousHash does not fit
+ * firstRevision.
+ */
+export const chainLinks = ({
+  streamName,
+  events,
+  firstRevision,
+  previousHash,
+  recordedAt,
+}: ChainLinkRequest): ChainLink[] => {
+  const links: ChainLink[] = [];
+  let linkedHash = previousHash;
+  events.forEach((event, index) => {
+    const revision = firstRevision + BigInt(index);
+    const dataJson = toEventJson(event.data);
+    const metadataJson = toEventJson(event.metadata);
+    const readBack = {
+      streamName,
+      revision,
+      id: event.id,
+      type: event.type,
+      data: JSON.parse(dataJson) as unknown,
+      metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
+      recordedAt,
+    };
+    linkedHash = eventDigest(readBack, linkedHash);
+    links.push({ revision, dataJson, metadataJson, hash: linkedHash });
+  });
+  return links;
+};
