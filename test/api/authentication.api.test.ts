@@ -57,6 +57,13 @@ describe('a bearer token', () => {
     await expectUnauthenticated(headers, /exp/);
   });
 
+  it('accepted once (and remembered) is still refused once expired', async () => {
+    const headers = await bearer(service, { roles: ['auditor'] });
+    expect((await scoreOf('wang', headers)).status).toBe(200);
+    clock.set(new Date(testNow.getTime() + 3601_000));
+    await expectUnauthenticated(headers, /exp/);
+  });
+
   it('is refused with another audience', async () => {
     await expectUnauthenticated(
       { Authorization: `Bearer ${await signed({}, (jwt) => jwt.setAudience('heating-portal'))}` },

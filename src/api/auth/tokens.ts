@@ -25,8 +25,30 @@ export class InvalidToken extends Error {
 const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (roles as readonly string[]).includes(value);
 
+/** Verified tokens remembered, so that a caller's next requests skip the signature check (about 50 µs). */
+export const verifiedTokensRememberedMax = 10_000;
+
+/**
+ * Verifies a person's token: signature, algorithm, issuer, audience, expiry, and the claims a role needs.
+ * A token that verified is remembered until its expiry (the same bytes verify the same way; nothing is
+ * remembered for a token that failed), at most verifiedTokensRememberedMax of them, the oldest forgotten first.
+ */
 export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings, clock: () => Date) => {
+  const remembered = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  const verifySigned = verifySignedToken(publicKey, settings, clock);
   return async (token: string): Promise<Principal> => {
+    const known = remembered.get(token);
+    if (known && clock().getTime() < known.expiresAtMs) return known.principal;
+    remembered.delete(token);
+    const verified = await verifySigned(token);
+    if (remembered.size >= verifiedTokensRememberedMax) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(token, verified);
+    return verified.principal;
+  };
+};
+
+const verifySignedToken = (publicKey: KeyLike, settings: TokenSettings, clock: () => Date) => {
+  return async (token: string): Promise<{ principal: Principal; expiresAtMs: number }> => {
     try {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: [tokenAlgorithm],
@@ -49,13 +71,14 @@ export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings,
       if (claimedRoles.includes('recorder') && typeof authority !== 'string') {
         throw new InvalidToken("a recorder's token names their authority");
       }
-      return {
+      const principal: Principal = {
         id: payload.sub as string,
         kind: 'person',
         roles: claimedRoles,
         ...(typeof subjectId === 'string' ? { subjectId } : {}),
         ...(typeof authority === 'string' ? { authority } : {}),
       };
+      return { principal, expiresAtMs: (payload.exp as number) * 1_000 };
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JOSEError) throw new InvalidToken(error.message);
