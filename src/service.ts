@@ -71,6 +71,11 @@ export interface LedgerServiceOptions {
    * operator's commands on an existing ledger never publish a scheme as a side effect.
    */
   publishScheme?: boolean;
+  /**
+   * Follow the log with the projections (the default). The audit commands (verify, checkpoint, replay) read the
+   * store alone and leave the projections where they are.
+   */
+  followProjections?: boolean;
 }
 
 const publishedSchemeBook = async (store: EventStore, schemeId: string): Promise<SchemeBook> => {
@@ -169,7 +174,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     projections: [scores, history, accessLog, listingsView, approvals, objectionsView],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
-  runner.start();
+  if (options.followProjections !== false) runner.start();
   const ledger = createLedger({ store, schemes, clock });
   const directory = createSubjectDirectory(db);
   const authentication = openAuthentication(options, db, clock);

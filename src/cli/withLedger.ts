@@ -5,13 +5,18 @@ import { openLedgerService, type LedgerService } from '../service';
 /**
  * Opens the configured ledger for one operator command and closes it whatever happens. It reads the
  * scheme versions already published rather than publishing the scheme file: a command on an existing
- * ledger never publishes as a side effect.
+ * ledger never publishes as a side effect. A command that reads only the store leaves the projections alone
+ * (followProjections: false), so that it does not start catching them up as a side effect either.
  */
-export const withLedger = async <T>(use: (service: LedgerService) => Promise<T>, logLevel?: string): Promise<T> => {
+export const withLedger = async <T>(
+  use: (service: LedgerService) => Promise<T>,
+  { logLevel, followProjections = true }: { logLevel?: string; followProjections?: boolean } = {},
+): Promise<T> => {
   const config = readConfig();
   const service = await openLedgerService({
     ...config,
     publishScheme: false,
+    followProjections,
     clock: clockOf(config),
     logger: pino({ level: logLevel ?? config.logLevel }),
   });

@@ -4,12 +4,17 @@
  * with the same content always give the same bytes, so their SHA-256 can be compared.
  */
 export const canonicalJson = (value: unknown): string => {
+  // As JSON.stringify does: a Date (or anything with toJSON) is encoded as what toJSON gives.
+  if (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') {
+    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  }
   if (value === null || typeof value !== 'object') {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as canonical JSON`);
     return text;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -61,6 +61,22 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> ext
   hash?: string;
 }
 
+/**
+ * An event exactly as a store keeps it: data and metadata as their stored JSON text, recordedAt as its stored ISO
+ * text. What verification hashes, so that it checks the stored bytes without parsing and re-encoding them.
+ */
+export interface StoredEvent {
+  streamName: string;
+  revision: StreamRevision;
+  position: Position;
+  id: string;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+  recordedAt: string;
+  hash?: string;
+}
+
 export interface AppendResult {
   /** The revision of the last event now in the stream: pass it as the next expected revision. */
   nextExpectedRevision: StreamRevision;
@@ -130,6 +146,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The position of the last event in the log, or START when the log is empty. */
   headPosition(): Promise<Position>;
+  /**
+   * Optional, for adapters that keep events as text: the log as stored, unparsed, paged as readAll (no filter).
+   * Verification and checkpoints use it when present (src/events/integrity/storedLog.ts).
+   */
+  readAllStored?(options?: Omit<ReadAllOptions, 'filter'>): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ import {
   type Subscription,
   type SubscriptionItem,
 } from '../../src/events/eventStore';
-import { eventDigest, genesisHash, isEventHash } from '../../src/events/integrity/eventHash';
+import { canonicalTextsDigest, eventDigest, genesisHash, isEventHash } from '../../src/events/integrity/eventHash';
 
 /**
  * The one suite every EventStore adapter must pass. Each test writes to streams of its own, under a prefix no
@@ -357,6 +357,35 @@ export const describeEventStoreContract = (
 
       it('refuses subscribing after a malformed position', () => {
         expect(() => store.subscribeToAll({ after: 'end' })).toThrow(InvalidStoreArgumentError);
+      });
+    });
+
+    describe('reading the log as stored, where the adapter offers it', () => {
+      it('gives the events readAll gives, with data and metadata as the text that parses to them', async () => {
+        if (!store.readAllStored) return;
+        const head = await store.headPosition();
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [deedRecorded({ points: 3, note: 'zebra before apple' }), ...deeds(2)]);
+        const recorded = await store.readAll({ after: head });
+        const stored = await store.readAllStored({ after: head });
+        expect(stored.map((event) => [event.position, event.id, event.revision, event.hash])).toEqual(
+          recorded.map((event) => [event.position, event.id, event.revision, event.hash]),
+        );
+        expect(stored.map((event) => JSON.parse(event.dataJson) as unknown)).toEqual(
+          recorded.map((event) => event.data),
+        );
+        expect(stored.map((event) => event.recordedAt)).toEqual(
+          recorded.map((event) => event.recordedAt.toISOString()),
+        );
+      });
+
+      it('stores data as canonical JSON, so that the stored text is what its hash covers', async () => {
+        if (!store.readAllStored) return;
+        const head = await store.headPosition();
+        await store.appendToStream(uniqueStream(), [deedRecorded({ points: 3, note: 'zebra before apple' })]);
+        const [stored] = await store.readAllStored({ after: head });
+        expect(stored?.dataJson).toBe('{"note":"zebra before apple","points":3}');
+        expect(stored && canonicalTextsDigest(stored, genesisHash)).toBe(stored?.hash);
       });
     });
 

@@ -12,6 +12,9 @@ import type { Command } from 'commander';
  * The auditor's commands: `replay` as of an instant, `checkpoint`, `verify`.
  */
 
+/** The audit commands read the store alone: the projections are neither needed nor caught up. */
+const auditOnly = { logLevel: 'warn', followProjections: false };
+
 /** Verification redraws its progress bar once per this many events. */
 const progressEveryEvents = 10_000;
 
@@ -38,7 +41,7 @@ export const registerAudit = (program: Command): void => {
         process.stdout.write(
           `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view, ...score }, null, 2)}\n`,
         );
-      }, 'warn');
+      }, auditOnly);
     });
 
   program
@@ -51,7 +54,7 @@ export const registerAudit = (program: Command): void => {
         const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
         if (options.out) writeFileSync(options.out, text);
         process.stdout.write(text);
-      }, 'warn');
+      }, auditOnly);
     });
 
   program
@@ -82,6 +85,6 @@ export const registerAudit = (program: Command): void => {
         bar.stop();
         process.stdout.write(`${JSON.stringify(verdict)}\n`);
         process.exitCode = verdict.ok ? 0 : 1;
-      }, 'warn');
+      }, auditOnly);
     });
 };

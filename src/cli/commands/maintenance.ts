@@ -15,26 +15,28 @@ export const registerMaintenance = (program: Command): void => {
     .command('rebuild')
     .description('rebuild every projection from the whole log, then exit')
     .action(async () => {
-      await withLedger(async (service) => {
-        await service.runner.stop();
-        service.runner.reset();
-        const startedAtMs = Date.now();
-        const head = Number(await service.store.headPosition());
-        const bar = progressBar(
-          process.stderr,
-          'rebuilding {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
-          head,
-        );
-        const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
-        service.runner.start();
-        const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
-        clearInterval(showing);
-        bar.update(head);
-        bar.stop();
-        process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
-        process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
-        process.exitCode = caughtUp ? 0 : 1;
-      });
+      await withLedger(
+        async (service) => {
+          service.runner.reset();
+          const startedAtMs = Date.now();
+          const head = Number(await service.store.headPosition());
+          const bar = progressBar(
+            process.stderr,
+            'rebuilding {bar} {percentage}% | position {value}/{total} | eta {eta_formatted}',
+            head,
+          );
+          const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
+          service.runner.start();
+          const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
+          clearInterval(showing);
+          bar.update(head);
+          bar.stop();
+          process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
+          process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
+          process.exitCode = caughtUp ? 0 : 1;
+        },
+        { followProjections: false },
+      );
     });
 
   program

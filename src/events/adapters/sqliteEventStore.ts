@@ -18,6 +18,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEvent,
   type StoredEventLocation,
   type StreamRevision,
 } from '../eventStore';
@@ -158,6 +159,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return rows.map(toRecordedEvent);
   };
 
+  const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) =>
+    statements.readAllStored
+      .all(rowidBound(checkPosition(after)), checkMaxCount(maxCount, readAllMaxCount))
+      .map(toStoredEvent);
+
   const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }), {
     pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
   });
@@ -193,6 +199,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     getStreamRevision: async (stream) => streamRevision(stream),
     readAll,
     headPosition,
+    readAllStored,
     subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
     close: () => subscriptions.closeAll(),
   };
@@ -265,6 +272,11 @@ const prepareStatements = (db: Database) => ({
        ORDER BY position LIMIT @limit`,
     )
     .safeIntegers(),
+  readAllStored: db
+    .prepare<[bigint, number], EventRow>(
+      `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    )
+    .safeIntegers(),
   headPosition: db
     .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
     .safeIntegers(),
@@ -285,5 +297,17 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   revision: row.revision,
   position: positionFromNumber(row.position),
   recordedAt: new Date(row.recorded_at),
+  ...(row.hash !== null ? { hash: row.hash } : {}),
+});
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  streamName: row.stream_name,
+  revision: row.revision,
+  position: positionFromNumber(row.position),
+  id: row.event_id,
+  type: row.type,
+  dataJson: row.data,
+  metadataJson: row.metadata,
+  recordedAt: row.recorded_at,
   ...(row.hash !== null ? { hash: row.hash } : {}),
 });

@@ -1,6 +1,6 @@
 import type { NewEvent, StreamRevision } from '../eventStore';
-import { toEventJson } from '../eventJson';
-import { eventDigest } from './eventHash';
+import { canonicalJson } from '../canonicalJson';
+import { canonicalTextsDigest } from './eventHash';
 
 /**
  * The links a batch of new events adds to its stream's hash chain (eventHash.ts), computed before any of them is
@@ -19,7 +19,7 @@ export interface ChainLinkRequest {
   recordedAt: Date;
 }
 
-/** What to store for one event: its data and metadata as JSON text (toEventJson), and its eventHash. */
+/** What to store for one event: its data and metadata as canonical JSON text, and its eventHash. */
 export interface ChainLink {
   revision: StreamRevision;
   dataJson: string;
@@ -28,10 +28,10 @@ export interface ChainLink {
 }
 
 /**
- * One link per event, in batch order, each chained onto the one before it. The digest covers data and metadata as
- * they will be read back (JSON.parse of the stored text), not as given, so that the verifier recomputes the same
- * bytes. Throws, storing nothing, when an event's data or metadata is not JSON or previousHash does not fit
- * firstRevision.
+ * One link per event, in batch order, each chained onto the one before it. Data and metadata are stored as canonical
+ * JSON, so the digest is computed over the very text that is stored (canonicalTextsDigest), and a verifier hashes
+ * the stored bytes as they are. Throws, storing nothing, when an event's data or metadata is not JSON or
+ * previousHash does not fit firstRevision.
  */
 export const chainLinks = ({
   streamName,
@@ -40,22 +40,15 @@ export const chainLinks = ({
   previousHash,
   recordedAt,
 }: ChainLinkRequest): ChainLink[] => {
+  const recordedAtText = recordedAt.toISOString();
   const links: ChainLink[] = [];
   let linkedHash = previousHash;
   events.forEach((event, index) => {
     const revision = firstRevision + BigInt(index);
-    const dataJson = toEventJson(event.data);
-    const metadataJson = toEventJson(event.metadata);
-    const readBack = {
-      streamName,
-      revision,
-      id: event.id,
-      type: event.type,
-      data: JSON.parse(dataJson) as unknown,
-      metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
-      recordedAt,
-    };
-    linkedHash = eventDigest(readBack, linkedHash);
+    const dataJson = canonicalJson(event.data);
+    const metadataJson = canonicalJson(event.metadata);
+    const texts = { streamName, revision, id: event.id, type: event.type, dataJson, metadataJson };
+    linkedHash = canonicalTextsDigest({ ...texts, recordedAt: recordedAtText }, linkedHash);
     links.push({ revision, dataJson, metadataJson, hash: linkedHash });
   });
   return links;

@@ -33,9 +33,9 @@
  * eventHash already commits to the stream, revision and content; the position is what places the event in the
  * global order, so moving events around the log changes the tree even when every stream's chain stays intact.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../canonicalJson';
-import { isPosition, type RecordedEvent } from '../eventStore';
+import { isPosition, type RecordedEvent, type StoredEvent } from '../eventStore';
 
 /** The previousHash of every stream's first event (revision 0). */
 export const genesisHash = '0'.repeat(64);
@@ -49,15 +49,19 @@ export type ChainedEvent = Pick<
 export const isEventHash = (value: unknown): value is string =>
   typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 
-/** The exact text whose SHA-256 is the event's digest: exposed so an auditor can compare bytes, not only hashes. */
-export const eventDigestInput = (event: ChainedEvent, previousHash: string): string => {
+const checkLink = (revision: bigint, previousHash: string): void => {
   if (!isEventHash(previousHash)) throw new RangeError(`previousHash must be 64 lowercase hex digits: ${previousHash}`);
   // A first event chained onto a real digest, or a later one onto the genesis, is a caller's mistake, not a chain.
-  if ((event.revision === 0n) !== (previousHash === genesisHash)) {
+  if ((revision === 0n) !== (previousHash === genesisHash)) {
     throw new RangeError(
-      `revision ${event.revision} must chain onto ${event.revision === 0n ? 'the genesis hash' : 'a real digest'}`,
+      `revision ${revision} must chain onto ${revision === 0n ? 'the genesis hash' : 'a real digest'}`,
     );
   }
+};
+
+/** The exact text whose SHA-256 is the event's digest: exposed so an auditor can compare bytes, not only hashes. */
+export const eventDigestInput = (event: ChainedEvent, previousHash: string): string => {
+  checkLink(event.revision, previousHash);
   return canonicalJson({
     streamName: event.streamName,
     revision: event.revision.toString(),
@@ -71,7 +75,28 @@ export const eventDigestInput = (event: ChainedEvent, previousHash: string): str
 };
 
 export const eventDigest = (event: ChainedEvent, previousHash: string): string =>
-  createHash('sha256').update(eventDigestInput(event, previousHash), 'utf8').digest('hex');
+  hash('sha256', eventDigestInput(event, previousHash), 'hex');
+
+/** The fields of a stored event the digest covers, with data and metadata as canonical JSON text. */
+export type CanonicalTexts = Pick<
+  StoredEvent,
+  'streamName' | 'revision' | 'id' | 'type' | 'dataJson' | 'metadataJson' | 'recordedAt'
+>;
+
+/**
+ * The same digest input as eventDigestInput, assembled from texts instead of values: the keys in canonical order
+ * around dataJson and metadataJson as they are. Equal to eventDigestInput of the parsed event exactly when those two
+ * texts are canonical JSON and recordedAt is an ISO instant as toISOString writes it, which is how the stores keep
+ * them (chainLinks.ts), so that appending and verifying need not parse and re-encode the data.
+ */
+export const canonicalTextsDigest = (event: CanonicalTexts, previousHash: string): string => {
+  checkLink(event.revision, previousHash);
+  const input =
+    `{"data":${event.dataJson},"id":${JSON.stringify(event.id)},"metadata":${event.metadataJson}` +
+    `,"previousHash":"${previousHash}","recordedAt":${JSON.stringify(event.recordedAt)}` +
+    `,"revision":"${event.revision}","streamName":${JSON.stringify(event.streamName)},"type":${JSON.stringify(event.type)}}`;
+  return hash('sha256', input, 'hex');
+};
 
 /** The data of the event's leaf in the global log's Merkle tree (hash it with merkle.leafHash). */
 export const merkleLeafOf = (event: Pick<RecordedEvent, 'position'>, eventHash: string): Buffer => {

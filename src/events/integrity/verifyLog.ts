@@ -11,9 +11,10 @@
  * its memory grows with the number of streams, never with the number of events; verifyAgainstCheckpoint keeps
  * O(log treeSize) hashes.
  */
-import { comparePositions, isPosition, type Position, type RecordedEvent } from '../eventStore';
+import { canonicalJson } from '../canonicalJson';
+import { comparePositions, isPosition, type Position, type RecordedEvent, type StoredEvent } from '../eventStore';
 import { isRootHashHex, type SignedCheckpoint } from './checkpoint';
-import { eventDigest, genesisHash } from './eventHash';
+import { canonicalTextsDigest, eventDigest, genesisHash } from './eventHash';
 import { isTreeSize, rootOf } from './merkle';
 
 export type LogFaultReason =
@@ -35,21 +36,60 @@ export const verifyEvents = (
   events: Iterable<RecordedEvent>,
   storedHashes: (event: RecordedEvent) => string | undefined,
 ): LogVerdict => {
-  const verifier = createLogVerifier(storedHashes);
+  const verifier = createLogVerifier();
   for (const event of events) {
-    const bad = verifier.check(event);
+    const stored = storedHashes(event);
+    const bad = verifier.check({ ...event, ...(stored === undefined ? { hash: undefined } : { hash: stored }) });
     if (bad) return bad;
   }
   return verifier.verdict();
 };
 
+/** An event as verification reads it: as stored (text), where the store offers that, or as recorded (values). */
+export type LoggedEvent = StoredEvent | RecordedEvent;
+
+const isStored = (event: LoggedEvent): event is StoredEvent => 'dataJson' in event;
+
+/** A recorded event in stored form: data and metadata as canonical JSON, recordedAt as its ISO text. */
+export const canonicalFormOf = (event: RecordedEvent): StoredEvent => ({
+  streamName: event.streamName,
+  revision: event.revision,
+  position: event.position,
+  id: event.id,
+  type: event.type,
+  dataJson: canonicalJson(event.data),
+  metadataJson: canonicalJson(event.metadata),
+  recordedAt: event.recordedAt.toISOString(),
+  ...(event.hash === undefined ? {} : { hash: event.hash }),
+});
+
+/**
+ * The digest of a stored event as the chain defines it (canonical JSON of its content, eventHash.ts). Stores keep
+ * data and metadata as canonical JSON, so the stored text is hashed as it is. Events stored before that were kept
+ * as JSON.stringify wrote them: those are re-encoded canonically, but only when their text is exactly in that form
+ * and recordedAt exactly as toISOString writes it, so that an edit to a space or a digit of a date still shows.
+ */
+const digestOf = (event: StoredEvent, previousHash: string): string => {
+  const asStored = canonicalTextsDigest(event, previousHash);
+  if (asStored === event.hash) return asStored;
+  const data = JSON.parse(event.dataJson) as unknown;
+  const metadata = JSON.parse(event.metadataJson) as RecordedEvent['metadata'];
+  const recordedAt = new Date(event.recordedAt);
+  const inEarlierForm =
+    JSON.stringify(data) === event.dataJson &&
+    JSON.stringify(metadata) === event.metadataJson &&
+    !Number.isNaN(recordedAt.getTime()) &&
+    recordedAt.toISOString() === event.recordedAt;
+  return inEarlierForm ? eventDigest({ ...event, data, metadata, recordedAt }, previousHash) : asStored;
+};
+
 /** verifyEvents one event at a time, for a log read in pages: `check` answers the first fault, if any. */
-export const createLogVerifier = (storedHashes: (event: RecordedEvent) => string | undefined) => {
+export const createLogVerifier = () => {
   const chainHeads = new Map<string, { revision: bigint; hash: string }>();
   let previousPosition: Position | undefined;
   let eventCount = 0;
   return {
-    check(event: RecordedEvent): LogVerdict | undefined {
+    check(event: LoggedEvent): LogVerdict | undefined {
       if (!isPosition(event.position)) return fault(event, 'position-out-of-order', 'not a position');
       if (previousPosition !== undefined && comparePositions(event.position, previousPosition) <= 0) {
         return fault(event, 'position-out-of-order', `not after the previous position ${previousPosition}`);
@@ -59,11 +99,11 @@ export const createLogVerifier = (storedHashes: (event: RecordedEvent) => string
       if (event.revision !== expectedRevision) {
         return fault(event, 'revision-out-of-sequence', `expected revision ${expectedRevision}`);
       }
-      const stored = storedHashes(event);
+      const stored = event.hash;
       if (stored === undefined) return fault(event, 'hash-missing', 'no stored hash');
       let recomputed: string;
       try {
-        recomputed = eventDigest(event, head?.hash ?? genesisHash);
+        recomputed = digestOf(isStored(event) ? event : canonicalFormOf(event), head?.hash ?? genesisHash);
       } catch (error) {
         return fault(event, 'event-malformed', error instanceof Error ? error.message : String(error));
       }
@@ -77,7 +117,7 @@ export const createLogVerifier = (storedHashes: (event: RecordedEvent) => string
   };
 };
 
-const fault = (event: RecordedEvent, reason: LogFaultReason, detail: string): LogVerdict => ({
+const fault = (event: LoggedEvent, reason: LogFaultReason, detail: string): LogVerdict => ({
   ok: false,
   position: event.position,
   reason,
@@ -103,24 +143,40 @@ export const verifyAgainstCheckpoint = (
   leafHashes: Iterable<Buffer>,
   checkpoint: Pick<SignedCheckpoint, 'treeSize' | 'rootHash'>,
 ): CheckpointVerdict => {
-  const { treeSize, rootHash } = checkpoint;
-  if (!isTreeSize(treeSize) || !isRootHashHex(rootHash)) {
-    return { ok: false, reason: 'checkpoint-malformed', detail: 'treeSize or rootHash is not well formed' };
-  }
+  if (!isTreeSize(checkpoint.treeSize)) return malformedCheckpoint;
   const counted = { leaves: 0 };
-  const root = rootOf(firstLeaves(leafHashes, treeSize, counted));
-  if (counted.leaves < treeSize) {
+  const root = rootOf(firstLeaves(leafHashes, checkpoint.treeSize, counted));
+  return checkpointVerdict({ leafCount: counted.leaves, root }, checkpoint);
+};
+
+const malformedCheckpoint: CheckpointVerdict = {
+  ok: false,
+  reason: 'checkpoint-malformed',
+  detail: 'treeSize or rootHash is not well formed',
+};
+
+/**
+ * verifyAgainstCheckpoint for a tree accumulated elsewhere: the root over the log's first min(treeSize, length)
+ * leaves, and how many leaves that was.
+ */
+export const checkpointVerdict = (
+  tree: { leafCount: number; root: Buffer },
+  checkpoint: Pick<SignedCheckpoint, 'treeSize' | 'rootHash'>,
+): CheckpointVerdict => {
+  const { treeSize, rootHash } = checkpoint;
+  if (!isTreeSize(treeSize) || !isRootHashHex(rootHash)) return malformedCheckpoint;
+  if (tree.leafCount < treeSize) {
     return {
       ok: false,
       reason: 'truncated',
-      detail: `the checkpoint covers ${treeSize} events, the log holds ${counted.leaves}`,
+      detail: `the checkpoint covers ${treeSize} events, the log holds ${tree.leafCount}`,
     };
   }
-  if (root.toString('hex') !== rootHash) {
+  if (tree.root.toString('hex') !== rootHash) {
     return {
       ok: false,
       reason: 'root-mismatch',
-      detail: `the first ${treeSize} events hash to ${root.toString('hex')}, not ${rootHash}`,
+      detail: `the first ${treeSize} events hash to ${tree.root.toString('hex')}, not ${rootHash}`,
     };
   }
   return { ok: true };

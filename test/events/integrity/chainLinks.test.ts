@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../../src/events/canonicalJson';
 import { createHash } from 'node:crypto';
 import type { NewEvent } from '../../../src/events/eventStore';
 import { chainLinks } from '../../../src/events/integrity/chainLinks';
@@ -74,7 +75,7 @@ describe('the links a batch adds to its stream hash chain', () => {
     expect(batch).toEqual([alone, after]);
   });
 
-  it('stores data and metadata as JSON text', () => {
+  it('stores data and metadata as canonical JSON text: the very text its hash covers', () => {
     const [link] = chainLinks({
       streamName: 'subject-7f3a',
       events: [first],
@@ -82,11 +83,11 @@ describe('the links a batch adds to its stream hash chain', () => {
       previousHash: genesisHash,
       recordedAt,
     });
-    expect(link.dataJson).toBe(JSON.stringify(first.data));
-    expect(link.metadataJson).toBe(JSON.stringify(first.metadata));
+    expect(link.dataJson).toBe(canonicalJson(first.data));
+    expect(link.metadataJson).toBe(canonicalJson(first.metadata));
   });
 
-  it('hashes data as it will be read back, so a Date in the data is hashed as the text that is stored', () => {
+  it('hashes data as it will be read back, so a Date in the data is stored and hashed as its ISO text', () => {
     const decidedAt = new Date('2026-11-20T08:00:00.000Z');
     const withDate = { ...first, data: { ...(first.data as object), decidedAt } };
     const readBack = { ...first, data: { ...(first.data as object), decidedAt: decidedAt.toISOString() } };
@@ -97,8 +98,8 @@ describe('the links a batch adds to its stream hash chain', () => {
       previousHash: genesisHash,
       recordedAt,
     });
+    expect(JSON.parse(link.dataJson)).toEqual(readBack.data);
     expect(link.hash).toBe(eventDigest(recordedAs(readBack, 0n), genesisHash));
-    expect(link.hash).not.toBe(eventDigest(recordedAs(withDate, 0n), genesisHash));
   });
 
   it.each([

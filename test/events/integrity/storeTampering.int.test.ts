@@ -12,7 +12,8 @@ import {
   verifyStoredLog,
 } from '../../../src/events/integrity/logAudit';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../../src/events/integrity/merkle';
-import { merkleLeafOf } from '../../../src/events/integrity/eventHash';
+import { eventDigest, genesisHash, merkleLeafOf } from '../../../src/events/integrity/eventHash';
+import { canonicalJson } from '../../../src/events/canonicalJson';
 import { temporaryFolder } from '../../support/ledgerService';
 
 /**
@@ -64,6 +65,46 @@ describe('the stored log', () => {
       position: '00000000000000000005',
       reason: 'hash-mismatch',
     });
+  });
+
+  it('names an edit that changes only white space in the stored data', async () => {
+    db.prepare("UPDATE events SET data = replace(data, ',', ', ') WHERE position = 5").run();
+    expect(await verifyStoredLog(store)).toMatchObject({ position: '00000000000000000005', reason: 'hash-mismatch' });
+  });
+
+  it('names an edit of the stored time that keeps the instant but not its text', async () => {
+    db.prepare("UPDATE events SET recorded_at = '2026-11-26T10:00:00Z' WHERE position = 2").run();
+    expect(await verifyStoredLog(store)).toMatchObject({ position: '00000000000000000002', reason: 'hash-mismatch' });
+  });
+
+  it('verifies events stored before data was kept as canonical JSON (as JSON.stringify wrote it)', async () => {
+    const earlier = { stream: 'subject-d', id: uuidv7(), data: { points: 4, note: 'later key first' } };
+    const metadata = { schemaVersion: 1 };
+    const hash = eventDigest(
+      {
+        streamName: earlier.stream,
+        revision: 0n,
+        id: earlier.id,
+        type: 'DeedRecorded',
+        data: earlier.data,
+        metadata,
+        recordedAt: now,
+      },
+      genesisHash,
+    );
+    db.prepare(
+      'INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, 0, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      earlier.stream,
+      earlier.id,
+      'DeedRecorded',
+      JSON.stringify(earlier.data),
+      JSON.stringify(metadata),
+      now.toISOString(),
+      hash,
+    );
+    expect(JSON.stringify(earlier.data)).not.toBe(canonicalJson(earlier.data));
+    expect(await verifyStoredLog(store)).toEqual({ ok: true, eventCount: 10 });
   });
 
   it('names an event inserted into a stream', async () => {
