@@ -42,15 +42,25 @@ const openStore = async (
   };
 };
 
-export const openReportSources = async (
-  config: Pick<Config, 'dbPath' | 'esdbConnectionString' | 'schemePath'>,
+/**
+ * The sources over a store already open, on any adapter: the versions of `schemeId` published in it. When it
+ * holds none, `close` is called and the report refused.
+ */
+export const reportSourcesOn = async (
+  { store, close }: Pick<ReportSources, 'store' | 'close'>,
+  schemeId: string,
 ): Promise<ReportSources> => {
-  const schemeId = loadScheme(config.schemePath).id;
-  const { store, close } = await openStore(config);
   const published = await readPublishedSchemes(store, schemeId);
   if (published.length === 0) {
     await close();
     throw new Error(`the ledger has published no version of scheme ${schemeId}: there is nothing to report on`);
   }
   return { store, schemes: createSchemeBook(published.map((item) => item.scheme)), close };
+};
+
+export const openReportSources = async (
+  config: Pick<Config, 'dbPath' | 'esdbConnectionString' | 'schemePath'>,
+): Promise<ReportSources> => {
+  const schemeId = loadScheme(config.schemePath).id;
+  return reportSourcesOn(await openStore(config), schemeId);
 };
