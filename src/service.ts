@@ -6,7 +6,7 @@ import { authenticate } from './api/auth/authenticate';
 import { localApiKeyPepper, localCheckpointKeys, localSigningKeys } from './api/auth/localSecrets';
 import { createCheckpointRecords } from './events/integrity/checkpointRecords';
 import type { SignedCheckpoint } from './events/integrity/checkpoint';
-import { issueCheckpoint } from './events/integrity/logAudit';
+import { issueCheckpointFrom } from './events/integrity/logAudit';
 import { checkpointWhenDue } from './events/integrity/checkpointSweep';
 import { createTokenVerifier, mintToken, type TokenRequest, type TokenVerifier } from './api/auth/tokens';
 import type { Logger } from 'pino';
@@ -188,8 +188,9 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const checkpoints = createCheckpointRecords(db);
   const checkpointKeys = localCheckpointKeys(db, clock());
   const signCheckpointNow = async (): Promise<SignedCheckpoint> => {
-    const checkpoint = await issueCheckpoint(store, checkpointKeys.privateKey, clock());
-    checkpoints.save(checkpoint);
+    const previous = checkpoints.latestFrontier();
+    const { checkpoint, frontier } = await issueCheckpointFrom(store, checkpointKeys.privateKey, clock(), previous);
+    checkpoints.save(checkpoint, frontier);
     return checkpoint;
   };
   const metrics = new Registry();

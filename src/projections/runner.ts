@@ -17,7 +17,8 @@ import type { Projection } from './projection';
  * its code's is rebuilt from zero.
  */
 
-export const projectionBatchSizeMax = 1_000;
+/** Events applied per transaction while catching up: one commit (one flush) per this many. */
+export const projectionBatchSizeMax = 10_000;
 
 export interface ProjectionRunner {
   /** Starts following the store in the background. */

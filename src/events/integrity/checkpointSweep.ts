@@ -4,8 +4,8 @@ import type { CheckpointRecords } from './checkpointRecords';
 
 /**
  * Checkpoints on a schedule: when the latest is older than the interval (or there is none), sign a new one.
- * (On demand: POST /v1/checkpoints, or `ledger checkpoint`.) Signing reads the whole log, so the interval
- * is hours, not the scheduler's minutes.
+ * (On demand: POST /v1/checkpoints, or `ledger checkpoint`.) Signing hashes the events appended since the
+ * previous checkpoint (issueCheckpointFrom); the interval is hours all the same, as auditors fetch them.
  */
 export const checkpointWhenDue =
   (checkpoints: Pick<CheckpointRecords, 'latest'>, issue: () => Promise<SignedCheckpoint>, intervalMs: number): Sweep =>

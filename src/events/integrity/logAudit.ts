@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { START, type EventStore, type Position } from '../eventStore';
+import { comparePositions, START, type EventStore, type Position } from '../eventStore';
 import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { merkleLeafOf } from './eventHash';
-import { consistencyProof, createTreeAccumulator, inclusionProof, leafHash, rootOf } from './merkle';
+import { consistencyProof, createTreeAccumulator, inclusionProof, leafHash, rootOf, type TreeFrontier } from './merkle';
 import {
   checkpointVerdict,
   createLogVerifier,
@@ -61,13 +61,38 @@ export const treeHeadOf = async (
   return { treeSize: tree.size(), rootHash: tree.root().toString('hex') };
 };
 
-export const issueCheckpoint = async (
+export const issueCheckpoint = async (store: EventStore, privateKey: KeyObject, now: Date): Promise<SignedCheckpoint> =>
+  (await issueCheckpointFrom(store, privateKey, now)).checkpoint;
+
+/** Where a tree stopped: the position of its last leaf, and its frontier (merkle.ts). */
+export interface LogFrontier {
+  position: Position;
+  tree: TreeFrontier;
+}
+
+/**
+ * A checkpoint of the whole log that hashes only the events after `previous` (the frontier kept with the last
+ * checkpoint), so that issuing one costs what was appended since, not the whole log. The tree is the same as
+ * from scratch; a history rewritten before `previous` is not taken in (verify reads everything, and auditors'
+ * consistency proofs between checkpoints expose it). Returns the frontier to keep for the next one.
+ */
+export const issueCheckpointFrom = async (
   store: EventStore,
   privateKey: KeyObject,
   now: Date,
-): Promise<SignedCheckpoint> => {
-  const { treeSize, rootHash } = await treeHeadOf(store);
-  return signCheckpoint({ treeSize, rootHash: Buffer.from(rootHash, 'hex'), issuedAt: now }, privateKey);
+  previous?: LogFrontier,
+): Promise<{ checkpoint: SignedCheckpoint; frontier: LogFrontier }> => {
+  if (previous && comparePositions(await store.headPosition(), previous.position) < 0) {
+    throw new Error(`the log ends before ${previous.position}, where the last checkpoint's tree ended: it was cut`);
+  }
+  const tree = createTreeAccumulator(previous?.tree);
+  let position = previous?.position ?? START;
+  for await (const event of logInOrder(store, position)) {
+    tree.add(leafOf(event));
+    position = event.position;
+  }
+  const checkpoint = signCheckpoint({ treeSize: tree.size(), rootHash: tree.root(), issuedAt: now }, privateKey);
+  return { checkpoint, frontier: { position, tree: tree.frontier() } };
 };
 
 export type StoreVerdict = LogVerdict | (CheckpointVerdict & { ok: false; position?: undefined });

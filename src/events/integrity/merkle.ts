@@ -51,11 +51,39 @@ export const rootOf = (leafHashes: Iterable<Buffer>): Buffer => {
   return tree.root();
 };
 
-/** rootOf, one leaf at a time: for leaves that arrive asynchronously (pages of the log). */
-export const createTreeAccumulator = () => {
-  const completeSubtrees: { root: Buffer; leafCount: number }[] = [];
-  let size = 0;
+/**
+ * What an accumulator needs to go on from where it stopped: the roots of its complete subtrees, largest first
+ * (one per set bit of the leaf count). Stored with a checkpoint, it lets the next checkpoint hash only the leaves
+ * added since, instead of the whole log.
+ */
+export interface TreeFrontier {
+  size: number;
+  subtrees: { root: Buffer; leafCount: number }[];
+}
+
+const checkFrontier = ({ size, subtrees }: TreeFrontier): void => {
+  let remaining = size;
+  let previousCount = Number.POSITIVE_INFINITY;
+  for (const { root, leafCount } of subtrees) {
+    requireHash(root, 'subtree root');
+    const isPowerOfTwo = Number.isSafeInteger(leafCount) && leafCount > 0 && Number.isInteger(Math.log2(leafCount));
+    if (!isPowerOfTwo || leafCount >= previousCount) throw new RangeError('not the frontier of a Merkle tree');
+    previousCount = leafCount;
+    remaining -= leafCount;
+  }
+  if (!Number.isSafeInteger(size) || remaining !== 0) throw new RangeError('the frontier does not add up to its size');
+};
+
+/** rootOf, one leaf at a time: for leaves that arrive asynchronously (pages of the log); optionally going on from a frontier. */
+export const createTreeAccumulator = (from?: TreeFrontier) => {
+  if (from) checkFrontier(from);
+  const completeSubtrees: { root: Buffer; leafCount: number }[] = from
+    ? from.subtrees.map((item) => ({ ...item }))
+    : [];
+  let size = from?.size ?? 0;
   return {
+    /** The state to go on from later (createTreeAccumulator(frontier)). */
+    frontier: (): TreeFrontier => ({ size, subtrees: completeSubtrees.map((item) => ({ ...item })) }),
     add(leaf: Buffer): void {
       requireHash(leaf, 'leaf hash');
       let subtree = { root: leaf, leafCount: 1 };
