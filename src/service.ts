@@ -21,7 +21,6 @@ import { loadScheme } from './ledger/schemeLoader';
 import { publishScheme, readPublishedSchemes } from './ledger/schemePublication';
 import { createSchemeBook, type SchemeBook } from './ledger/schemeBook';
 import { createSubjectDirectory, type SubjectDirectory } from './ledger/subjectDirectory';
-import { createHistoryProjection } from './projections/historyProjection';
 import { createProjectionRunner, type ProjectionRunner } from './projections/runner';
 import { createScoreProjection } from './projections/scoreProjection';
 import { createAccessLogProjection } from './projections/accessLogProjection';
@@ -162,8 +161,10 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     options.publishScheme === false
       ? await publishedSchemeBook(store, scheme.id)
       : await publishScheme(store, scheme, clock(), systemActor);
+  // The history is folded from the subject's stream when read (projections/history.ts); a database from before
+  // that still holds the table the history projection kept, which only takes space now.
+  db.exec('DROP TABLE IF EXISTS history_items; DROP TABLE IF EXISTS history_entries;');
   const scores = createScoreProjection(db);
-  const history = createHistoryProjection(db);
   const accessLog = createAccessLogProjection(db);
   const listingsView = createListingsProjection(db, { schemes, calendar });
   const approvals = createApprovalsProjection(db);
@@ -171,7 +172,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history, accessLog, listingsView, approvals, objectionsView],
+    projections: [scores, accessLog, listingsView, approvals, objectionsView],
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   if (options.followProjections !== false) runner.start();
@@ -213,7 +214,6 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
     scores,
-    history,
     directory,
     runner,
     schemes,

@@ -8,7 +8,6 @@ import { auditRoutes, checkpointKeyPath, checkpointKeyPem, publicIntegrityRoutes
 import type { Ledger } from '../ledger/ledger';
 import type { SchemeBook } from '../ledger/schemeBook';
 import type { SubjectDirectory } from '../ledger/subjectDirectory';
-import type { HistoryReadModel } from '../projections/historyProjection';
 import type { ProjectionRunner } from '../projections/runner';
 import type { ScoreReadModel } from '../projections/scoreProjection';
 import type { SchemaRegistry } from '../schemaRegistry';
@@ -56,7 +55,6 @@ export interface AppDependencies {
   authenticate: RequestHandler;
   ledger: Ledger;
   scores: ScoreReadModel;
-  history: HistoryReadModel;
   directory: SubjectDirectory;
   runner: ProjectionRunner;
   schemes: SchemeBook;

@@ -67,6 +67,10 @@ export const createProjectionRunner = ({
 
   const checkpoints = new Map<string, Position>();
   const loadCheckpoints = db.transaction(() => {
+    // The checkpoints of projections that no longer exist (the history, now folded when read) are let go.
+    db.prepare('DELETE FROM projection_checkpoints WHERE name NOT IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(projections.map((projection) => projection.name)),
+    );
     for (const projection of projections) {
       const saved = selectCheckpoint.get(projection.name) as { version: number; position: string } | undefined;
       if (saved && saved.version === projection.version) {

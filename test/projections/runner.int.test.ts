@@ -2,7 +2,7 @@ import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 import type { EventStore } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted, type SubjectRegistered } from '../../src/events/ledgerEvents';
-import { createHistoryProjection } from '../../src/projections/historyProjection';
+import type { Projection } from '../../src/projections/projection';
 import { createProjectionRunner } from '../../src/projections/runner';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
 import { evidenceOf } from '../support/ledgerService';
@@ -36,36 +36,53 @@ const append = (store: EventStore, subjectId: string, events: { type: string; da
     events.map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
   );
 
+/** A second projection beside the scores: how many events each stream holds. */
+const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
+  db.exec('CREATE TABLE IF NOT EXISTS stream_counts (stream TEXT PRIMARY KEY, events INTEGER NOT NULL)');
+  const bump = db.prepare(
+    'INSERT INTO stream_counts (stream, events) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET events = events + 1',
+  );
+  const select = db.prepare('SELECT events FROM stream_counts WHERE stream = ?');
+  const projection: Projection & { eventsIn(stream: string): number } = {
+    name: 'streamCounts',
+    version: 1,
+    reset: () => db.exec('DELETE FROM stream_counts'),
+    apply: (event) => void bump.run(event.streamName),
+    eventsIn: (stream) => (select.get(stream) as { events: number } | undefined)?.events ?? 0,
+  };
+  return projection;
+};
+
 const setUp = () => {
   const db = openLedgerDatabase(':memory:');
   const store = createSqliteEventStore({ db, clock: () => new Date('2026-11-26T10:00:00Z') });
   const scores = createScoreProjection(db);
-  const history = createHistoryProjection(db);
+  const counts = createStreamCounts(db);
   const failures: unknown[] = [];
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, history],
+    projections: [scores, counts],
     onFailure: (error) => failures.push(error),
   });
   const dump = () => ({
     subjects: db.prepare('SELECT * FROM score_subjects ORDER BY subject_id').all(),
     entries: db.prepare('SELECT * FROM score_entries ORDER BY entry_id').all(),
-    history: db.prepare('SELECT * FROM history_items ORDER BY subject_id, position').all(),
+    counts: db.prepare('SELECT * FROM stream_counts ORDER BY stream').all(),
   });
-  return { db, store, scores, history, runner, dump, failures };
+  return { db, store, scores, counts, runner, dump, failures };
 };
 
 describe('the projection runner', () => {
   it('applies history and live events to every projection', async () => {
-    const { store, scores, history, runner, failures } = setUp();
+    const { store, scores, counts, runner, failures } = setUp();
     await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
     runner.start();
     const live = await append(store, 'a', [{ type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') }]);
     expect(await runner.waitFor(live.position, 2_000)).toBe(true);
     expect(scores.subject('a')?.baseline).toBe(1000);
     expect(scores.entries('a').map((entry) => entry.points)).toEqual([-5]);
-    expect(history.page('a', { limit: 10 }).items.map((item) => item.balance)).toEqual([1000, 995]);
+    expect(counts.eventsIn(subjectStream('a'))).toBe(2);
     expect(failures).toEqual([]);
     await runner.stop();
   });
@@ -77,8 +94,8 @@ describe('the projection runner', () => {
     await runner.waitFor(result.position, 2_000);
     await runner.stop();
     expect(db.prepare('SELECT name, position FROM projection_checkpoints ORDER BY name').all()).toEqual([
-      { name: 'history', position: result.position },
       { name: 'scores', position: result.position },
+      { name: 'streamCounts', position: result.position },
     ]);
   });
 
@@ -96,7 +113,7 @@ describe('the projection runner', () => {
     const built = dump();
     await runner.stop();
     runner.reset();
-    expect(dump().history).toEqual([]);
+    expect(dump().counts).toEqual([]);
     runner.start();
     await runner.catchUp(2_000);
     expect(dump()).toEqual(built);
@@ -104,7 +121,7 @@ describe('the projection runner', () => {
   });
 
   it('applies an event only once when the same batch is offered again', async () => {
-    const { store, history, runner } = setUp();
+    const { store, scores, runner } = setUp();
     const result = await append(store, 'a', [
       { type: 'SubjectRegistered', data: registered('a') },
       { type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') },
@@ -112,8 +129,8 @@ describe('the projection runner', () => {
     runner.start();
     await runner.waitFor(result.position, 2_000);
     const [event] = await store.readStream(subjectStream('a'), { fromRevision: 1n });
-    history.apply(event as NonNullable<typeof event>);
-    expect(history.page('a', { limit: 10 }).items).toHaveLength(2);
+    scores.apply(event as NonNullable<typeof event>);
+    expect(scores.entries('a')).toHaveLength(1);
     await runner.stop();
   });
 
@@ -123,17 +140,17 @@ describe('the projection runner', () => {
     runner.start();
     await runner.waitFor(result.position, 2_000);
     await runner.stop();
-    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'history'").run();
-    db.prepare('DELETE FROM history_items').run();
+    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'streamCounts'").run();
+    db.prepare('DELETE FROM stream_counts').run();
     const rerun = createProjectionRunner({
       store,
       db,
-      projections: [createScoreProjection(db), createHistoryProjection(db)],
+      projections: [createScoreProjection(db), createStreamCounts(db)],
       onFailure: () => undefined,
     });
     rerun.start();
     expect(await rerun.waitFor(result.position, 2_000)).toBe(true);
-    expect(db.prepare('SELECT count(*) AS n FROM history_items').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT events FROM stream_counts').all()).toEqual([{ events: 1 }]);
     await rerun.stop();
   });
 

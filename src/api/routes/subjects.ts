@@ -8,7 +8,7 @@ import { scoreAt } from '../../ledger/score';
 import type { SchemeBook } from '../../ledger/schemeBook';
 import type { SubjectDirectory } from '../../ledger/subjectDirectory';
 import type { DisputesView } from '../../projections/disputesView';
-import type { HistoryReadModel } from '../../projections/historyProjection';
+import { historyOf, type HistoryItem } from '../../projections/history';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { ScoreReadModel } from '../../projections/scoreProjection';
 import type { SchemaRegistry } from '../../schemaRegistry';
@@ -25,7 +25,6 @@ export interface SubjectRoutesOptions {
   /** For replays as of an instant, folded from the subject's stream. */
   store: EventStore;
   scores: ScoreReadModel;
-  history: HistoryReadModel;
   directory: SubjectDirectory;
   runner: ProjectionRunner;
   schemes: SchemeBook;
@@ -37,6 +36,13 @@ export interface SubjectRoutesOptions {
 }
 
 export const historyPageSizeDefault = 50;
+
+/** The items after `after` (a position), at most `limit`, and where the next page starts (null on the last). */
+const pageOf = (items: readonly HistoryItem[], after: string | undefined, limit: number) => {
+  const rest = items.filter((item) => after === undefined || item.position > after);
+  const page = rest.slice(0, limit);
+  return { items: page, next: rest.length > limit ? (page.at(-1)?.position ?? null) : null };
+};
 
 /** `?asOf=&view=`: a replay from the store instead of the live projection; `view` defaults to corrected. */
 const replayOf = (req: Request): { at: Date; view: ReplayView } | undefined => {
@@ -63,8 +69,7 @@ interface EntryBody {
 }
 
 export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
-  const { ledger, store, scores, history, directory, runner, schemes, schemas, clock, idempotent, recorder, disputes } =
-    options;
+  const { ledger, store, scores, directory, runner, schemes, schemas, clock, idempotent, recorder, disputes } = options;
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
 
@@ -181,17 +186,15 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
       const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : historyPageSizeDefault;
       const after = typeof req.query.after === 'string' ? req.query.after : undefined;
       const replay = replayOf(req);
+      const events = await store.readStream(subjectStream(subject.subjectId));
       if (replay) {
-        const events = await store.readStream(subjectStream(subject.subjectId));
         const replayed = historyAsOf(events, subject.subjectId, replay.view, replay.at);
         if (replayed.length === 0) throw notRegisteredBy(subject.subjectId, replay.at);
-        const rest = replayed.filter((item) => after === undefined || item.position > after);
-        const items = rest.slice(0, limit);
-        const next = rest.length > limit ? (items.at(-1)?.position ?? null) : null;
-        res.json({ subjectId: subject.subjectId, items, next, asOf: replay.at.toISOString(), view: replay.view });
+        const page = pageOf(replayed, after, limit);
+        res.json({ subjectId: subject.subjectId, ...page, asOf: replay.at.toISOString(), view: replay.view });
         return;
       }
-      const page = history.page(subject.subjectId, { ...(after ? { after } : {}), limit });
+      const page = pageOf(historyOf(events, subject.subjectId), after, limit);
       const disputed = new Set(disputes.openEntryIds(subject.subjectId));
       const items = page.items.map((item) =>
         item.entryId !== undefined && disputed.has(item.entryId) ? { ...item, disputed: true } : item,

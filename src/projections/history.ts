@@ -1,0 +1,155 @@
+import type { Position, RecordedEvent } from '../events/eventStore';
+import {
+  isLedgerEvent,
+  subjectStream,
+  type EntryPosted,
+  type EvidenceRef,
+  type RecordedLedgerEvent,
+} from '../events/ledgerEvents';
+
+/**
+ * A subject's history, oldest first: one item per event on its stream, each with the running balance:
+ * the subject's baseline plus the points of every entry counting at that moment, as the ledger knew it.
+ * An entry's effect ending (expiry, reversal, repair) is an item of its own with the points it takes away,
+ * so the balance never changes behind the reader's back.
+ *
+ * A pure fold of the subject's own stream, read when asked for (the live history and the replay as of an
+ * instant use the same fold). It is not kept as a projection: it would copy every event of the log into a
+ * second table, which made it the largest part of a rebuild, while one subject's stream reads in well under a
+ * millisecond.
+ */
+
+export interface HistoryItem {
+  position: Position;
+  type: RecordedLedgerEvent['type'];
+  occurredAt: string;
+  recordedAt: string;
+  /** The change to the balance this item made. */
+  points: number;
+  balance: number;
+  recordedBy: string;
+  evidence: EvidenceRef[];
+  schemeVersion?: string;
+  entryId?: string;
+  ruleCode?: string;
+  direction?: EntryPosted['direction'];
+  gradeCap?: EntryPosted['gradeCap'];
+  severity?: EntryPosted['severity'];
+  effectiveUntil?: string;
+  narrative?: string;
+  /** What else the event says: a reason, a notice, a statement, the objection or repair it belongs to. */
+  details?: Record<string, unknown>;
+  /** Shown at read time while an objection to the entry is pending. */
+  disputed?: boolean;
+}
+
+/** Events that do not change what counts: their items carry no points. */
+const withoutPoints = new Set<RecordedLedgerEvent['type']>([
+  'EntryProposed',
+  'EntryApproved',
+  'EntryRejected',
+  'SubjectNotified',
+  'EntryUpheld',
+  'StatementOfDisputeAdded',
+  'CreditRepairRequested',
+  'CreditRepairRefused',
+]);
+
+/** Events that end an entry's effect, and the one that brings it back. */
+const ending = new Set<RecordedLedgerEvent['type']>(['EntryReversed', 'EntryExpired', 'CreditRepairGranted']);
+
+const actorOf = (event: RecordedEvent): string => event.metadata.actorId ?? 'system';
+
+/** Whether each entry counts now, and its points: what the fold keeps while it walks the stream. */
+type EntryLedger = Map<string, { points: number; counting: boolean }>;
+
+/** The points the event adds to the balance, keeping track of which entries count. */
+const pointsOf = (event: RecordedLedgerEvent, entries: EntryLedger): number => {
+  if (withoutPoints.has(event.type) || !('entryId' in event.data)) return 0;
+  const { entryId } = event.data;
+  if (event.type === 'EntryPosted') {
+    entries.set(entryId, { points: event.data.points, counting: true });
+    return event.data.points;
+  }
+  const entry = entries.get(entryId);
+  if (!entry) return 0;
+  if (ending.has(event.type) && entry.counting) {
+    entry.counting = false;
+    return -entry.points;
+  }
+  if (event.type === 'EntryReinstated' && !entry.counting) {
+    entry.counting = true;
+    return entry.points;
+  }
+  return 0;
+};
+
+const itemOf = (event: RecordedLedgerEvent, points: number, balance: number): HistoryItem => {
+  const recordedAt = event.recordedAt.toISOString();
+  const base = {
+    position: event.position,
+    type: event.type,
+    recordedAt,
+    points,
+    balance,
+    recordedBy: actorOf(event),
+  };
+  switch (event.type) {
+    case 'SubjectRegistered':
+      return { ...base, occurredAt: recordedAt, recordedBy: event.data.registeredBy, evidence: [] };
+    case 'EntryProposed':
+    case 'EntryPosted': {
+      const { entryId, ruleCode, direction, gradeCap, severity, effectiveUntil, narrative, schemeVersion, evidence } =
+        event.data;
+      const extra = {
+        ...(event.type === 'EntryPosted' && event.data.approvedBy ? { approvedBy: event.data.approvedBy } : {}),
+        ...(event.data.amends ? { amends: event.data.amends } : {}),
+      };
+      return {
+        ...base,
+        occurredAt: event.data.occurredAt,
+        recordedBy: event.data.recordedBy,
+        evidence,
+        schemeVersion,
+        entryId,
+        ruleCode,
+        direction,
+        ...(gradeCap ? { gradeCap } : {}),
+        severity,
+        effectiveUntil,
+        ...(narrative ? { narrative } : {}),
+        ...(Object.keys(extra).length > 0 ? { details: extra } : {}),
+      };
+    }
+    default: {
+      const {
+        subjectId: _subject,
+        entryId,
+        ...details
+      } = event.data as unknown as { subjectId: string; entryId: string } & Record<string, unknown>;
+      const evidence = (details.evidence ?? details.proof ?? []) as EvidenceRef[];
+      const occurredAt = event.type === 'EntryExpired' ? event.data.expiredAt : recordedAt;
+      return { ...base, occurredAt, evidence, entryId, details };
+    }
+  }
+};
+
+/** The subject's history from the events of its stream (others, such as listings naming it, are not its history). */
+export const historyOf = (events: readonly RecordedEvent[], subjectId: string): HistoryItem[] => {
+  const entries: EntryLedger = new Map();
+  const items: HistoryItem[] = [];
+  let balance = 0;
+  for (const event of events) {
+    if (!isLedgerEvent(event) || !('subjectId' in event.data) || event.data.subjectId !== subjectId) continue;
+    if (event.streamName !== subjectStream(subjectId)) continue;
+    if (event.type === 'SubjectRegistered') {
+      balance = event.data.baseline;
+      items.push(itemOf(event, 0, balance));
+      continue;
+    }
+    const points = pointsOf(event, entries);
+    balance += points;
+    items.push(itemOf(event, points, balance));
+  }
+  return items;
+};
