@@ -1,0 +1,31 @@
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * The read loop of the rebuild and verify baselines: a ledger database's events table, read-only, in position
+ * order, in keyset pages (reference/performance.md §3: the fastest of the read modes measured).
+ */
+
+const pageSize = 1_000;
+
+export const forEachPage = <Row extends { position: number }>(
+  dbPath: string,
+  columns: string,
+  visit: (rows: Row[]) => void,
+): number => {
+  const db = new BetterSqlite3(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const page = db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ${pageSize}`);
+    let after = 0;
+    let events = 0;
+    for (;;) {
+      const rows = page.all(after) as Row[];
+      const last = rows.at(-1);
+      if (!last) return events;
+      visit(rows);
+      events += rows.length;
+      after = last.position;
+    }
+  } finally {
+    db.close();
+  }
+};
