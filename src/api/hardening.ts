@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { principalOf } from './auth/principal';
 import { Problem } from './problems';
 
@@ -72,12 +72,32 @@ export const rateLimitPerPrincipal = ({ limitPerMinute }: { limitPerMinute: numb
  * Once over it, every request from the address is refused until the window ends, valid credentials included:
  * otherwise a guesser would learn which guess worked from the answer that was not a 429. Put it before
  * authentication, so that it sees the 401s.
+ *
+ * Only answered 401s count: express-rate-limit's skipSuccessfulRequests counts every request while it is in flight
+ * and forgets the successful ones afterwards, so that many concurrent valid requests from one address (a busy
+ * gateway) were refused as if they had failed. Hence the library's store, counted by hand when a 401 goes out.
  */
-export const rateLimitFailedAuthentication = ({ limitPerMinute }: { limitPerMinute: number }): RequestHandler =>
-  rateLimit({
-    ...limiterOptions(limitPerMinute, `at most ${limitPerMinute} failed authentications a minute per address`),
+export const rateLimitFailedAuthentication = ({ limitPerMinute }: { limitPerMinute: number }): RequestHandler => {
+  const limit = checkLimit(limitPerMinute);
+  const failures = new MemoryStore();
+  failures.init({ windowMs } as Options);
+  return async (req, res, next) => {
     // An IPv6 address is keyed by its /56 subnet: one client holds a whole subnet and could rotate through it.
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-  });
+    const key = ipKeyGenerator(req.ip ?? '');
+    const counted = await failures.get(key);
+    if (counted && counted.totalHits >= limit) {
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil(((counted.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000),
+      );
+      res.set('Retry-After', String(retryAfterSeconds));
+      throw new Problem('rate-limited', `at most ${limit} failed authentications a minute per address`, {
+        limitPerMinute: limit,
+      });
+    }
+    res.on('finish', () => {
+      if (res.statusCode === 401) void failures.increment(key);
+    });
+    next();
+  };
+};

@@ -95,6 +95,31 @@ describe('the failed authentication limit', () => {
     expect(refused.body.type).toBe('/problems/rate-limited');
   });
 
+  it('does not count requests still in flight: many concurrent valid ones from one address all pass', async () => {
+    const concurrent = 10;
+    let arrived = 0;
+    let allArrived: () => void = () => undefined;
+    const everyoneIn = new Promise<void>((resolve) => {
+      allArrived = resolve;
+      setTimeout(resolve, 2_000);
+    });
+    const app = testApp((app) => {
+      app.use(rateLimitFailedAuthentication({ limitPerMinute: 2 }));
+      app.use(authenticateFromTestHeader);
+      // Each request waits until all have arrived, so that they are all in flight at once.
+      app.get('/v1/ping', async (_req, res) => {
+        arrived += 1;
+        if (arrived === concurrent) allArrived();
+        await everyoneIn;
+        res.json({ ok: true });
+      });
+    });
+    const answers = await Promise.all(
+      Array.from({ length: concurrent }, () => request(app).get('/v1/ping').set(as(auditor))),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(concurrent).fill(200));
+  });
+
   it('does not count successful authentications', async () => {
     const app = limitedApp();
     for (let count = 0; count < 5; count += 1) await request(app).get('/v1/ping').set(as(auditor));
