@@ -5,7 +5,7 @@ import { subjectStream } from '../../events/ledgerEvents';
 import { subjectAsOf, type ReplayView } from '../../ledger/replay';
 import { scoreAt } from '../../ledger/score';
 import { withLedger } from '../withLedger';
-import { progressBar } from '../progress';
+import { elapsed, progressBar } from '../progress';
 import type { Command } from 'commander';
 
 /**
@@ -71,6 +71,7 @@ export const registerAudit = (program: Command): void => {
         if (checkpoint && !verifyCheckpoint(checkpoint, service.checkpointPublicKey)) {
           throw new Error("the checkpoint's signature does not verify with the ledger's checkpoint key");
         }
+        const startedAtMs = Date.now();
         const head = Number(await service.store.headPosition());
         const bar = progressBar(
           process.stderr,
@@ -84,6 +85,7 @@ export const registerAudit = (program: Command): void => {
         });
         bar.stop();
         process.stdout.write(`${JSON.stringify(verdict)}\n`);
+        process.stderr.write(`verified in ${elapsed(seen, startedAtMs, Date.now())}\n`);
         process.exitCode = verdict.ok ? 0 : 1;
       }, auditOnly);
     });

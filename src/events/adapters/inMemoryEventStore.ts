@@ -13,10 +13,10 @@ import {
   type AppendResult,
   type EventStore,
   type NewEvent,
-  type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEvent,
   type StreamRevision,
 } from '../eventStore';
 import { chainLinks } from '../integrity/chainLinks';
@@ -34,23 +34,14 @@ export interface InMemoryEventStoreOptions {
   clock?: () => Date;
 }
 
-interface StoredEvent {
-  streamName: string;
-  revision: StreamRevision;
-  position: Position;
-  id: string;
-  type: string;
-  dataJson: string;
-  metadataJson: string;
-  recordedAt: Date;
-  hash: string;
-}
+/** As the port's StoredEvent, with the link always present: this store chains every event it keeps. */
+type KeptEvent = StoredEvent & { hash: string };
 
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
   const clock = options.clock ?? (() => new Date());
-  const log: StoredEvent[] = [];
-  const streams = new Map<string, StoredEvent[]>();
-  const eventsById = new Map<string, StoredEvent>();
+  const log: KeptEvent[] = [];
+  const streams = new Map<string, KeptEvent[]>();
+  const eventsById = new Map<string, KeptEvent>();
 
   const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
     const countMax = checkMaxCount(maxCount, readAllMaxCount);
@@ -59,6 +50,11 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       if (matchesFilter(log[index], filter)) found.push(toRecordedEvent(log[index]));
     }
     return found;
+  };
+
+  const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) => {
+    const first = Number(checkPosition(after));
+    return log.slice(first, first + checkMaxCount(maxCount, readAllMaxCount)).map((event) => ({ ...event }));
   };
 
   const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }));
@@ -91,7 +87,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       type: event.type,
       dataJson: links[index].dataJson,
       metadataJson: links[index].metadataJson,
-      recordedAt: new Date(recordedAt),
+      recordedAt: recordedAt.toISOString(),
       hash: links[index].hash,
     }));
     for (const event of stored) {
@@ -121,12 +117,13 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     getStreamRevision: async (stream) => lastRevision(streams.get(stream) ?? []),
     readAll,
     headPosition: async () => positionFromNumber(log.length),
+    readAllStored,
     subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
     close: () => subscriptions.closeAll(),
   };
 };
 
-const lastRevision = (streamEvents: readonly StoredEvent[]): StreamRevision | 'no_stream' =>
+const lastRevision = (streamEvents: readonly KeptEvent[]): StreamRevision | 'no_stream' =>
   streamEvents.length === 0 ? 'no_stream' : BigInt(streamEvents.length - 1);
 
 /** A stream's events sit at the index equal to their revision; clamped to one step outside the stream. */
@@ -134,26 +131,26 @@ const indexOfRevision = (revision: StreamRevision, streamLength: number): number
   Number(revision < -1n ? -1n : revision > BigInt(streamLength) ? BigInt(streamLength) : revision);
 
 const readForwards = (
-  streamEvents: readonly StoredEvent[],
+  streamEvents: readonly KeptEvent[],
   fromRevision: StreamRevision | undefined,
   countMax: number,
-): StoredEvent[] => {
+): KeptEvent[] => {
   const first = Math.max(0, indexOfRevision(fromRevision ?? 0n, streamEvents.length));
   return streamEvents.slice(first, first + countMax);
 };
 
 const readBackwards = (
-  streamEvents: readonly StoredEvent[],
+  streamEvents: readonly KeptEvent[],
   fromRevision: StreamRevision | undefined,
   countMax: number,
-): StoredEvent[] => {
+): KeptEvent[] => {
   const lastIndex = streamEvents.length - 1;
   const from =
     fromRevision === undefined ? lastIndex : Math.min(lastIndex, indexOfRevision(fromRevision, streamEvents.length));
   return streamEvents.slice(Math.max(0, from - countMax + 1), from + 1).reverse();
 };
 
-const toRecordedEvent = (event: StoredEvent): RecordedEvent => ({
+const toRecordedEvent = (event: KeptEvent): RecordedEvent => ({
   id: event.id,
   type: event.type,
   data: JSON.parse(event.dataJson) as unknown,
