@@ -52,6 +52,8 @@ export interface LedgerServiceOptions {
   calendarPath?: string;
   /** Events go to EventStoreDB when set; the SQLite file still holds the read models. */
   esdbConnectionString?: string;
+  /** An event store already open, used instead of the two above (tests run the service on other adapters). */
+  eventStore?: EventStore;
   clock?: () => Date;
   logger: Logger;
   /** The projections failed: the default logs it; `serve` also exits rather than serve stale reads. */
@@ -130,6 +132,7 @@ const openAuthentication = (
 };
 
 const openEventStore = async (options: LedgerServiceOptions, db: Database, clock: () => Date): Promise<EventStore> => {
+  if (options.eventStore) return options.eventStore;
   if (!options.esdbConnectionString) return createSqliteEventStore({ db, clock });
   // Loaded only when asked for, so the default path never loads gRPC.
   const { createEsdbEventStore } = await import('./events/adapters/esdbEventStore');
