@@ -134,7 +134,11 @@ describe('the built CLI', () => {
     expect(typeof replayed.score).toBe('number');
 
     writeFileSync(join(folder.path, 'change.json'), JSON.stringify({ rules: { 'TRF-TICKET': { points: -1 } } }));
-    expect(JSON.parse((await run('whatif', '--scheme', 'change.json', '--json')).stdout)).toHaveProperty('transitions');
+    const at = new Date().toISOString();
+    const whatIf = JSON.parse((await run('whatif', '--scheme', 'change.json', '--at', at, '--json')).stdout);
+    expect(whatIf).toHaveProperty('transitions');
+    const replayedWhatIf = await run('replay', '--what-if', 'change.json', '--as-of', at, '--json');
+    expect(JSON.parse(replayedWhatIf.stdout)).toEqual(whatIf);
     expect(JSON.parse((await run('fairness', '--json')).stdout)).toHaveProperty('byRecorder');
 
     expect((await run('token', '--subject', 'auditor-chen', '--role', 'auditor')).stdout).toMatch(

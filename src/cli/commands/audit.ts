@@ -5,6 +5,7 @@ import { subjectStream } from '../../events/ledgerEvents';
 import { subjectAsOf, type ReplayView } from '../../ledger/replay';
 import { scoreAt } from '../../ledger/score';
 import { withLedger } from '../withLedger';
+import { printWhatIf } from './reports';
 import { elapsed, progressBar } from '../progress';
 import type { Command } from 'commander';
 
@@ -21,26 +22,39 @@ const progressEveryEvents = 10_000;
 export const registerAudit = (program: Command): void => {
   program
     .command('replay')
-    .description("a subject's score, grade and explanation as of an instant, folded from the store")
-    .requiredOption('--subject <id>', 'the subject')
-    .requiredOption('--as-of <instant>', 'an ISO date-time, e.g. 2026-04-15T00:00:00+08:00')
+    .description(
+      "a subject's score, grade and explanation as of an instant, folded from the store; or, with --what-if, the whole population under a proposed scheme change",
+    )
+    .option('--subject <id>', 'the subject')
+    .option('--as-of <instant>', 'an ISO date-time, e.g. 2026-04-15T00:00:00+08:00')
     .option(
       '--view <view>',
       'known (what the ledger showed then) or corrected (with the corrections made since)',
       'corrected',
     )
-    .action(async (options: { subject: string; asOf: string; view: string }) => {
+    .option('--what-if <file>', 'replay every subject under this proposed scheme change instead (as `whatif --scheme`)')
+    .option('--json', 'with --what-if: print the whole result as JSON')
+    .action(async (options: { subject?: string; asOf?: string; view: string; whatIf?: string; json?: boolean }) => {
+      if (options.whatIf) {
+        if (options.subject) throw new Error('--what-if replays every subject: leave out --subject');
+        await printWhatIf({
+          scheme: options.whatIf,
+          ...(options.asOf ? { at: options.asOf } : {}),
+          json: options.json,
+        });
+        return;
+      }
+      if (!options.subject || !options.asOf) throw new Error('replay needs --subject and --as-of (or --what-if)');
+      const subjectId = options.subject;
       const at = new Date(options.asOf);
       if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
       if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
       const view: ReplayView = options.view;
       await withLedger(async (service) => {
-        const replayed = subjectAsOf(await service.store.readStream(subjectStream(options.subject)), view, at);
-        if (!replayed) throw new Error(`subject ${options.subject} was not registered by ${at.toISOString()}`);
+        const replayed = subjectAsOf(await service.store.readStream(subjectStream(subjectId)), view, at);
+        if (!replayed) throw new Error(`subject ${subjectId} was not registered by ${at.toISOString()}`);
         const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
-        process.stdout.write(
-          `${JSON.stringify({ subjectId: options.subject, asOf: at.toISOString(), view, ...score }, null, 2)}\n`,
-        );
+        process.stdout.write(`${JSON.stringify({ subjectId, asOf: at.toISOString(), view, ...score }, null, 2)}\n`);
       }, auditOnly);
     });
 

@@ -8,24 +8,33 @@ import type { Command } from 'commander';
  * `whatif` and `fairness`: reports over the whole log; they write nothing.
  */
 
+const withReportSources = async (use: (sources: ReportSources) => Promise<string>): Promise<void> => {
+  const sources = await openReportSources(readConfig());
+  try {
+    process.stdout.write(`${await use(sources)}\n`);
+  } finally {
+    await sources.close();
+  }
+};
+
+const instantOption = (text: string): Date => {
+  const instant = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
+    throw new Error(`--at must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
+  }
+  return instant;
+};
+
+/** The what-if report (`whatif`, and `replay --what-if`): grades now and under the change, counted. */
+export const printWhatIf = async (options: { scheme: string; at?: string; json?: boolean | undefined }) => {
+  const at = options.at ? instantOption(options.at) : clockOf(readConfig())();
+  await withReportSources(async (sources) => {
+    const result = await runWhatIf(sources, { changeFile: options.scheme, at });
+    return options.json ? JSON.stringify(result, null, 2) : whatIfText(result);
+  });
+};
+
 export const registerReports = (program: Command): void => {
-  const withReportSources = async (use: (sources: ReportSources) => Promise<string>): Promise<void> => {
-    const sources = await openReportSources(readConfig());
-    try {
-      process.stdout.write(`${await use(sources)}\n`);
-    } finally {
-      await sources.close();
-    }
-  };
-
-  const instantOption = (text: string): Date => {
-    const instant = new Date(text);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
-      throw new Error(`--at must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
-    }
-    return instant;
-  };
-
   program
     .command('whatif')
     .description(
@@ -37,13 +46,7 @@ export const registerReports = (program: Command): void => {
     )
     .option('--at <instant>', 'compare grades at this ISO instant (default now)')
     .option('--json', 'print the whole result as JSON')
-    .action(async (options: { scheme: string; at?: string; json?: boolean }) => {
-      const at = options.at ? instantOption(options.at) : clockOf(readConfig())();
-      await withReportSources(async (sources) => {
-        const result = await runWhatIf(sources, { changeFile: options.scheme, at });
-        return options.json ? JSON.stringify(result, null, 2) : whatIfText(result);
-      });
-    });
+    .action(printWhatIf);
 
   program
     .command('fairness')
