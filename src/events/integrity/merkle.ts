@@ -13,7 +13,7 @@
  * silently rounds, and a rounded index could verify a proof for a different leaf. Halving is Math.floor(x / 2) rather
  * than `>>`, which would truncate to 32 bits.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** SHA-256 output length: every leaf hash, node hash, root and proof entry has exactly this many bytes. */
 export const hashLength = 32;
@@ -27,10 +27,12 @@ export const treeSizeMax = Number.MAX_SAFE_INTEGER;
 const leafPrefix = Buffer.from([0x00]);
 const nodePrefix = Buffer.from([0x01]);
 
-export const leafHash = (data: Buffer): Buffer => createHash('sha256').update(leafPrefix).update(data).digest();
+// One-shot hashes of the joined bytes: about half the cost of a Hash object per call, which verify and checkpoints
+// pay two or three times per event.
+export const leafHash = (data: Buffer): Buffer => hash('sha256', Buffer.concat([leafPrefix, data]), 'buffer');
 
 export const nodeHash = (left: Buffer, right: Buffer): Buffer =>
-  createHash('sha256').update(nodePrefix).update(left).update(right).digest();
+  hash('sha256', Buffer.concat([nodePrefix, left, right]), 'buffer');
 
 /** MTH({}): computed afresh on each call, because a shared Buffer could be mutated by any caller. */
 export const emptyTreeHash = (): Buffer => createHash('sha256').digest();
