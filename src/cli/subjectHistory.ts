@@ -8,7 +8,7 @@ import {
 import { derivedId, eventIdFor } from '../ledger/commandHandler';
 import type { EntryLifecycleCommand } from '../ledger/entryLifecycle';
 import { LedgerRuleViolation } from '../ledger/errors';
-import type { EntryFacts } from '../ledger/ledger';
+import { entryFactsOf } from '../ledger/ledger';
 import { decideListing, evolveListing, initialListingState, type ListingState } from '../ledger/listing';
 import {
   decideObjection,
@@ -73,21 +73,6 @@ const entryEffectOf = (
       return { type: 'ReverseEntry', ...about, reason: 'unverifiable', reasons, decidedBy };
   }
 };
-
-/** The facts of an entry an objection copies, as Ledger.entryFacts reads them. */
-const entryFactsOf = (entry: EntryRecord): EntryFacts => ({
-  subjectId: entry.subjectId,
-  entryId: entry.entryId,
-  status: entry.status,
-  recordedBy: entry.recordedBy,
-  ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
-  ruleCode: entry.ruleCode,
-  points: entry.points,
-  severity: entry.severity,
-  occurredAt: entry.occurredAt,
-  effectiveUntil: entry.effectiveUntil,
-  evidence: entry.evidence,
-});
 
 export const decideSubjectHistory = (
   subjectId: string,

@@ -4,7 +4,13 @@ import { derivedId, handleCommand } from './commandHandler';
 import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import { decideSubject, type RecordEntry, type RegisterSubject, type SubjectCommand } from './subject';
-import { evolveSubject, initialSubjectState, type EntryStatus, type SubjectState } from './subjectState';
+import {
+  evolveSubject,
+  initialSubjectState,
+  type EntryRecord,
+  type EntryStatus,
+  type SubjectState,
+} from './subjectState';
 
 /**
  * The write side of subjects: commands in, events appended to the subject's stream. Every command carries
@@ -35,6 +41,21 @@ export interface EntryFacts {
   effectiveUntil: string;
   evidence: EvidenceRef[];
 }
+
+/** The facts of an entry that other parts (objections, the city seed) copy from the subject's state. */
+export const entryFactsOf = (entry: EntryRecord): EntryFacts => ({
+  subjectId: entry.subjectId,
+  entryId: entry.entryId,
+  status: entry.status,
+  recordedBy: entry.recordedBy,
+  ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
+  ruleCode: entry.ruleCode,
+  points: entry.points,
+  severity: entry.severity,
+  occurredAt: entry.occurredAt,
+  effectiveUntil: entry.effectiveUntil,
+  evidence: entry.evidence,
+});
 
 interface Written {
   position: Position;
@@ -140,19 +161,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       const events = (await store.readStream(subjectStream(subjectId))).filter(isLedgerEvent);
       const entry = events.reduce(evolveSubject, initialSubjectState()).entries[entryId];
       if (!entry) return undefined;
-      return {
-        subjectId,
-        entryId,
-        status: entry.status,
-        recordedBy: entry.recordedBy,
-        ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
-        ruleCode: entry.ruleCode,
-        points: entry.points,
-        severity: entry.severity,
-        occurredAt: entry.occurredAt,
-        effectiveUntil: entry.effectiveUntil,
-        evidence: entry.evidence,
-      };
+      return entryFactsOf(entry);
     },
     async reverseEntry(command, context) {
       return written(
