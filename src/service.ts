@@ -22,15 +22,11 @@ import { publishScheme, readPublishedSchemes } from './ledger/schemePublication'
 import { createSchemeBook, type SchemeBook } from './ledger/schemeBook';
 import { createSubjectDirectory, type SubjectDirectory } from './ledger/subjectDirectory';
 import { createProjectionRunner, type ProjectionRunner } from './projections/runner';
-import { createScoreProjection } from './projections/scoreProjection';
-import { createAccessLogProjection } from './projections/accessLogProjection';
+import { createReadModels } from './projections/readModels';
 import { createAccessRecorder } from './api/accessRecorder';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
-import { createListingsProjection } from './projections/listingsProjection';
-import { createApprovalsProjection } from './projections/approvalsProjection';
-import { createObjectionsProjection } from './projections/objectionsProjection';
 import { expireDueEntries } from './ledger/expirySweep';
 import { createScheduler, type Scheduler } from './ledger/scheduler';
 import { createObjections } from './ledger/objections';
@@ -167,15 +163,14 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   // The history is folded from the subject's stream when read (projections/history.ts); a database from before
   // that still holds the table the history projection kept, which only takes space now.
   db.exec('DROP TABLE IF EXISTS history_items; DROP TABLE IF EXISTS history_entries;');
-  const scores = createScoreProjection(db);
-  const accessLog = createAccessLogProjection(db);
-  const listingsView = createListingsProjection(db, { schemes, calendar });
-  const approvals = createApprovalsProjection(db);
-  const objectionsView = createObjectionsProjection(db);
+  const { scores, accessLog, listingsView, approvals, objectionsView, projections } = createReadModels(db, {
+    schemes,
+    calendar,
+  });
   const runner = createProjectionRunner({
     store,
     db,
-    projections: [scores, accessLog, listingsView, approvals, objectionsView],
+    projections,
     onFailure: options.onProjectionFailure ?? ((error) => logger.error({ err: error }, 'projections stopped')),
   });
   if (options.followProjections !== false) runner.start();

@@ -284,8 +284,9 @@ export type LedgerEvent = { [T in LedgerEventType]: { type: T; data: LedgerEvent
 export type RecordedLedgerEvent = { [T in LedgerEventType]: RecordedEvent<T, LedgerEventMap[T]> }[LedgerEventType];
 export type NewLedgerEvent = { [T in LedgerEventType]: NewEvent<T, LedgerEventMap[T]> }[LedgerEventType];
 
-export const isLedgerEvent = (event: RecordedEvent): event is RecordedLedgerEvent =>
-  (ledgerEventTypes as readonly string[]).includes(event.type);
+const ledgerEventTypeSet: ReadonlySet<string> = new Set(ledgerEventTypes);
+
+export const isLedgerEvent = (event: RecordedEvent): event is RecordedLedgerEvent => ledgerEventTypeSet.has(event.type);
 
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
 export const schemeStream = (schemeId: string): string => `scheme-${schemeId}`;

@@ -1,7 +1,8 @@
 import {
   START,
   checkPosition,
-  matchesFilter,
+  comparePositions,
+  type EventFilter,
   type Position,
   type RecordedEvent,
   type SubscribeOptions,
@@ -15,8 +16,22 @@ import {
  * interval is given, for the next poll, which is how appends from another process on the same file are seen.
  */
 
-/** Reads up to maxCount events after a position (exclusive), unfiltered, in global order: readAll's shape. */
-export type ReadPage = (after: Position, maxCount: number) => Promise<readonly RecordedEvent[]>;
+/** What one read of a subscription found. */
+export interface Page {
+  /** Up to maxCount events after the position asked for (exclusive) that match the filter, in global order. */
+  events: readonly RecordedEvent[];
+  /**
+   * How far the log was read: the last event's position when the page is full, else the end of the log as the
+   * same read saw it (every event up to it was looked at, matching or not).
+   */
+  readUpTo: Position;
+}
+
+/**
+ * Reads one page. The adapter applies the filter where the events are, so that a subscription to a few types
+ * (the projections') does not load and parse the others.
+ */
+export type ReadPage = (after: Position, maxCount: number, filter?: EventFilter) => Promise<Page>;
 
 export interface PollingOptions {
   /** How long a caught-up subscription waits before looking again; without it, only local appends wake it. */
@@ -84,11 +99,12 @@ const openSubscription = (
     if (caughtUpAt === cursor && !appendedSinceRead) await waitForAppend();
     if (closed) return;
     appendedSinceRead = false;
-    const page = await readPage(cursor, pageEventsMax);
+    const { events, readUpTo } = await readPage(cursor, pageEventsMax, filter);
     if (closed) return;
-    queued.push(...page.filter((event) => matchesFilter(event, filter)));
-    cursor = page.at(-1)?.position ?? cursor;
-    if (page.length < pageEventsMax && caughtUpAt !== cursor) {
+    queued.push(...events);
+    // A subscription may start after the end of the log (a checkpoint of a log since cut): it never moves back.
+    if (comparePositions(readUpTo, cursor) > 0) cursor = readUpTo;
+    if (events.length < pageEventsMax && caughtUpAt !== cursor) {
       queued.push({ kind: 'caughtUp', position: cursor });
       caughtUpAt = cursor;
     }

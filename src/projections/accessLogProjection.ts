@@ -76,6 +76,7 @@ export const createAccessLogProjection = (db: Database): Projection & AccessLogR
   return {
     name: 'accessLog',
     version: 1,
+    eventTypes: ['RecordsAccessed'],
     reset() {
       db.exec('DELETE FROM access_log');
     },

@@ -80,6 +80,7 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
   return {
     name: 'approvals',
     version: 1,
+    eventTypes: ['EntryProposed', 'EntryApproved', 'EntryRejected'],
     reset() {
       db.exec('DELETE FROM approvals');
     },

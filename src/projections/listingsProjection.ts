@@ -259,6 +259,7 @@ export const createListingsProjection = (
   return {
     name: 'listings',
     version: 1,
+    eventTypes: ['ListingAdded', 'ListingExtended', 'ListingRemovalRequested', 'ListingRemoved'],
     reset() {
       db.exec('DELETE FROM listings; DELETE FROM listing_bindings; DELETE FROM listing_restrictions;');
     },

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
 import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
-import type { ObjectionDecided, ReconsiderationDecided } from '../events/objectionEvents';
+import { objectionEventTypes, type ObjectionDecided, type ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
 import type { Projection } from './projection';
 
@@ -268,6 +268,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   return {
     name: 'objections',
     version: 1,
+    eventTypes: objectionEventTypes,
     reset() {
       db.exec('DELETE FROM objections;');
     },
@@ -314,17 +315,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
 };
 
 /** The objection's events after its filing; each names its objection. */
-const laterObjectionEvents: readonly string[] = [
-  'RecorderEvidenceSubmitted',
-  'SubjectEvidenceAdded',
-  'ObjectionDeadlineExtended',
-  'ObjectionDecided',
-  'ObjectionAutoReversed',
-  'ReconsiderationRequested',
-  'ReconsiderationDecided',
-  'ReconsiderationAutoReversed',
-];
-
 const isLaterObjectionEvent = (
   event: RecordedLedgerEvent,
-): event is RecordedLedgerEvent & { data: { objectionId: string } } => laterObjectionEvents.includes(event.type);
+): event is RecordedLedgerEvent & { data: { objectionId: string } } =>
+  event.type !== 'ObjectionFiled' && (objectionEventTypes as readonly string[]).includes(event.type);

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../events/eventStore';
+import type { LedgerEventType } from '../events/ledgerEvents';
 
 /**
  * A read model kept in SQLite tables and fed from the store by the runner. `apply` runs inside the
@@ -8,6 +9,11 @@ import type { RecordedEvent } from '../events/eventStore';
 export interface Projection {
   readonly name: string;
   readonly version: number;
+  /**
+   * The event types `apply` folds. The runner reads only these from the store and hands each projection only
+   * its own, so a rebuild never loads the events no read model needs (a third of a city's log is notices).
+   */
+  readonly eventTypes: readonly LedgerEventType[];
   /** Deletes every row, for a rebuild from zero. */
   reset(): void;
   apply(event: RecordedEvent): void;

@@ -87,14 +87,21 @@ export const createProjectionRunner = ({
   const lowestCheckpoint = (): Position =>
     [...checkpoints.values()].reduce((low, position) => (comparePositions(position, low) < 0 ? position : low));
 
+  /** Which projections fold each event type: the store is asked for these types only. */
+  const foldersOf = new Map<string, Projection[]>();
+  for (const projection of projections) {
+    for (const type of projection.eventTypes) foldersOf.set(type, [...(foldersOf.get(type) ?? []), projection]);
+  }
+
   const applyBatch = db.transaction((events: readonly RecordedEvent[], upTo: Position) => {
-    for (const projection of projections) {
-      const from = checkpoints.get(projection.name) as Position;
-      if (comparePositions(upTo, from) <= 0) continue;
-      for (const event of events) {
-        if (comparePositions(event.position, from) > 0) projection.apply(event);
+    for (const event of events) {
+      for (const projection of foldersOf.get(event.type) ?? []) {
+        if (comparePositions(event.position, checkpoints.get(projection.name) as Position) > 0) projection.apply(event);
       }
-      saveCheckpoint.run(projection.name, projection.version, upTo);
+    }
+    for (const projection of projections) {
+      if (comparePositions(upTo, checkpoints.get(projection.name) as Position) > 0)
+        saveCheckpoint.run(projection.name, projection.version, upTo);
     }
   });
 
@@ -156,7 +163,7 @@ export const createProjectionRunner = ({
   return {
     start() {
       if (subscription) return;
-      subscription = store.subscribeToAll({ after: lowestCheckpoint() });
+      subscription = store.subscribeToAll({ after: lowestCheckpoint(), filter: { eventTypes: [...foldersOf.keys()] } });
       following = follow(subscription);
     },
     async stop() {

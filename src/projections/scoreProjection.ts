@@ -75,6 +75,14 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
   return {
     name: 'scores',
     version: 1,
+    eventTypes: [
+      'SubjectRegistered',
+      'EntryPosted',
+      'EntryReversed',
+      'EntryReinstated',
+      'EntryExpired',
+      'CreditRepairGranted',
+    ],
     reset() {
       db.exec('DELETE FROM score_subjects; DELETE FROM score_entries;');
     },

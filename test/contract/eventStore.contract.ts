@@ -629,6 +629,25 @@ export const describeEventStoreContract = (
         });
       });
 
+      it('delivers every match, once and in order, across more skipped events than a page holds', async () => {
+        const prefix = uniquePrefix();
+        const after = await store.headPosition();
+        const stream = uniqueStream(prefix);
+        const [first, last] = [violationRecorded(), violationRecorded()];
+        await store.appendToStream(stream, [first]);
+        for (const _page of [1, 2]) await store.appendToStream(stream, Array.from({ length: 600 }, deedRecorded));
+        const end = await store.appendToStream(stream, [last]);
+        const subscription = store.subscribeToAll({
+          after,
+          filter: { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded'] },
+        });
+        await closeAfter(subscription, async () => {
+          const items = subscription[Symbol.asyncIterator]();
+          expect((await take(items, 2)).map(summaryOf)).toEqual([first.id, last.id]);
+          await nextCaughtUpAt(items, end.position);
+        });
+      });
+
       it('waits, delivering nothing, while nothing is appended', async () => {
         const subscription = store.subscribeToAll({ after: await store.headPosition(), filter: ownStreams() });
         await closeAfter(subscription, async () => {

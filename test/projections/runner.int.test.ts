@@ -36,7 +36,7 @@ const append = (store: EventStore, subjectId: string, events: { type: string; da
     events.map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
   );
 
-/** A second projection beside the scores: how many events each stream holds. */
+/** A second projection beside the scores: how many registrations and postings each stream holds. */
 const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
   db.exec('CREATE TABLE IF NOT EXISTS stream_counts (stream TEXT PRIMARY KEY, events INTEGER NOT NULL)');
   const bump = db.prepare(
@@ -46,6 +46,7 @@ const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
   const projection: Projection & { eventsIn(stream: string): number } = {
     name: 'streamCounts',
     version: 1,
+    eventTypes: ['SubjectRegistered', 'EntryPosted'],
     reset: () => db.exec('DELETE FROM stream_counts'),
     apply: (event) => void bump.run(event.streamName),
     eventsIn: (stream) => (select.get(stream) as { events: number } | undefined)?.events ?? 0,
@@ -85,6 +86,33 @@ describe('the projection runner', () => {
     expect(counts.eventsIn(subjectStream('a'))).toBe(2);
     expect(failures).toEqual([]);
     await runner.stop();
+  });
+
+  it('hands each projection only the event types it folds', async () => {
+    const { store, counts, runner } = setUp();
+    const result = await append(store, 'a', [
+      { type: 'SubjectRegistered', data: registered('a') },
+      { type: 'SubjectNotified', data: { subjectId: 'a', entryId: uuidv7(), notice: 'entryPosted' } },
+    ]);
+    runner.start();
+    expect(await runner.waitFor(result.position, 2_000)).toBe(true);
+    expect(counts.eventsIn(subjectStream('a'))).toBe(1);
+    await runner.stop();
+  });
+
+  it('reaches the end of the log when its last events are folded by no projection', async () => {
+    const { db, store, runner } = setUp();
+    await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    const notice = await append(store, 'a', [
+      { type: 'SubjectNotified', data: { subjectId: 'a', entryId: uuidv7(), notice: 'entryPosted' } },
+    ]);
+    runner.start();
+    expect(await runner.catchUp(2_000)).toBe(true);
+    expect(runner.position()).toBe(notice.position);
+    await runner.stop();
+    expect(db.prepare('SELECT DISTINCT position FROM projection_checkpoints').all()).toEqual([
+      { position: notice.position },
+    ]);
   });
 
   it('saves its checkpoint with each batch', async () => {

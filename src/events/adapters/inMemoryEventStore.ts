@@ -43,7 +43,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   const streams = new Map<string, KeptEvent[]>();
   const eventsById = new Map<string, KeptEvent>();
 
-  const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
+  const readMatching = ({ after = START, maxCount, filter }: ReadAllOptions = {}): RecordedEvent[] => {
     const countMax = checkMaxCount(maxCount, readAllMaxCount);
     const found: RecordedEvent[] = [];
     for (let index = Number(checkPosition(after)); index < log.length && found.length < countMax; index += 1) {
@@ -51,13 +51,20 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
     return found;
   };
+  const readAll = async (options?: ReadAllOptions): Promise<RecordedEvent[]> => readMatching(options);
 
   const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) => {
     const first = Number(checkPosition(after));
     return log.slice(first, first + checkMaxCount(maxCount, readAllMaxCount)).map((event) => ({ ...event }));
   };
 
-  const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }));
+  const subscriptions = createPollingSubscriptions(async (after, maxCount, filter) => {
+    const events = readMatching({ after, maxCount, filter });
+    return {
+      events,
+      readUpTo: events.length === maxCount ? (events.at(-1) as RecordedEvent).position : positionFromNumber(log.length),
+    };
+  });
 
   const appendToStream = async (
     stream: string,

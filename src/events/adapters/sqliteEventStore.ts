@@ -17,6 +17,7 @@ import {
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type EventFilter,
   type RecordedEvent,
   type StoredEvent,
   type StoredEventLocation,
@@ -149,24 +150,42 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   };
   const group = groupCommitOf(db);
 
-  const readAll = async ({ after = START, maxCount, filter }: ReadAllOptions = {}): Promise<RecordedEvent[]> => {
-    const rows = statements.readAll.all({
-      after: rowidBound(checkPosition(after)),
-      eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
-      streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
-      limit: checkMaxCount(maxCount, readAllMaxCount),
-    });
-    return rows.map(toRecordedEvent);
+  const readMatching = ({ after = START, maxCount, filter }: ReadAllOptions = {}): RecordedEvent[] =>
+    statements.readAll
+      .all({
+        after: rowidBound(checkPosition(after)),
+        eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
+        streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
+        limit: checkMaxCount(maxCount, readAllMaxCount),
+      })
+      .map(toRecordedEvent);
+  const readAll = async (options?: ReadAllOptions): Promise<RecordedEvent[]> => readMatching(options);
+
+  const headPositionNow = (): Position => {
+    const { position } = statements.headPosition.get() ?? { position: null };
+    return position === null ? START : positionFromNumber(position);
   };
+
+  /** One read transaction, so that the end of the log it reports is the end the filtered read saw. */
+  const readPage = db.transaction((after: Position, maxCount: number, filter?: EventFilter) => {
+    const events = readMatching({ after, maxCount, filter });
+    return {
+      events,
+      readUpTo: events.length === maxCount ? (events.at(-1) as RecordedEvent).position : headPositionNow(),
+    };
+  });
 
   const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) =>
     statements.readAllStored
       .all(rowidBound(checkPosition(after)), checkMaxCount(maxCount, readAllMaxCount))
       .map(toStoredEvent);
 
-  const subscriptions = createPollingSubscriptions((after, maxCount) => readAll({ after, maxCount }), {
-    pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
-  });
+  const subscriptions = createPollingSubscriptions(
+    async (after, maxCount, filter) => readPage(after, maxCount, filter),
+    {
+      pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
+    },
+  );
 
   const appendToStream = async (
     stream: string,
@@ -188,10 +207,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return rows.map(toRecordedEvent);
   };
 
-  const headPosition = async (): Promise<Position> => {
-    const { position } = statements.headPosition.get() ?? { position: null };
-    return position === null ? START : positionFromNumber(position);
-  };
+  const headPosition = async (): Promise<Position> => headPositionNow();
 
   return {
     appendToStream,
