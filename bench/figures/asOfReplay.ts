@@ -42,7 +42,7 @@ export const asOfReplay: Figure = {
   primary: { metric: metrics.p99Ms, unit: 'ms', higherIsBetter: false },
   goals: [below(metrics.p99Ms, 5, 'ms', 'p99')],
   growth: 'constant',
-  prerequisites: ['projectionsBuilt'],
+  prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   measure: ({ settings, dbPath, credentials }) =>
     withServers([() => startLedgerServer(dbPath)], async ([ledger]) => {
       const events = await appendUntilStreamHolds(ledger.url, dbPath, credentials.recorder);

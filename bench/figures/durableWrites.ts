@@ -19,7 +19,7 @@ export const durableWrites: Figure = {
   baselineTitle: 'bare express, one synchronous=FULL transaction per request',
   goals: [ratioAtLeast(3), below(metrics.p99Ms, 25, 'ms', 'p99')],
   growth: 'constant',
-  prerequisites: ['projectionsBuilt'],
+  prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   async measure({ settings, dbPath, population, credentials, scratchDirectory }) {
     const baselinePath = join(scratchDirectory, 'write-baseline.db');
     try {

@@ -49,7 +49,10 @@ export interface Measurement {
  */
 export type GrowthExpectation = 'constant' | 'linear';
 
-/** What must hold on the population before a figure runs. */
+/**
+ * What must hold on the population before a figure runs. The served figures need both, as on a ledger in use:
+ * without a checkpoint, `serve` would sign its first one over the whole log while the load runs.
+ */
 export type Prerequisite = 'projectionsBuilt' | 'checkpointIssued';
 
 export interface Figure {

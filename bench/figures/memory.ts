@@ -68,7 +68,7 @@ export const memory: Figure = {
   title: 'memory of the live projections',
   primary: { metric: metrics.rssBytesPerSubject, unit: 'B/subject', higherIsBetter: false },
   goals: [below(metrics.rssBytesPerSubject, 250, 'B', 'RSS per subject')],
-  prerequisites: ['projectionsBuilt'],
+  prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   async measure({ settings, dbPath, population, credentials, scratchDirectory }) {
     const emptyPath = join(scratchDirectory, 'empty-ledger.db');
     try {

@@ -29,7 +29,7 @@ const readFigure = (question: ReadQuestion): Figure => ({
   baselineTitle: 'bare express answering a fixed JSON body of the same size',
   goals: [ratioAtLeast(0.8), below(metrics.p99Ms, 10, 'ms', 'p99')],
   growth: 'constant',
-  prerequisites: ['projectionsBuilt'],
+  prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   measure: (context) =>
     withServers([() => startLedgerServer(context.dbPath)], async ([ledger]) => {
       const sample = await get(`${ledger.url}${question.path(probeSubject)}`, question.caller(context));
