@@ -67,6 +67,27 @@ export const rateLimitPerPrincipal = ({ limitPerMinute }: { limitPerMinute: numb
     keyGenerator: (_req, res) => principalOf(res).id,
   });
 
+/** Addresses whose keys are remembered; past it, the memory starts afresh. */
+export const addressKeysMax = 10_000;
+
+/**
+ * The limiter's key of a client address: an IPv6 address is keyed by its /56 subnet, since one client holds a whole
+ * subnet and could rotate through it. ipKeyGenerator parses the address each time it is called, which took a tenth
+ * of a score read's time; a ledger's callers come from few addresses (their gateways), so the keys are remembered.
+ */
+const keyOfAddress = (): ((address: string) => string) => {
+  const keys = new Map<string, string>();
+  return (address) => {
+    let key = keys.get(address);
+    if (key === undefined) {
+      if (keys.size >= addressKeysMax) keys.clear();
+      key = ipKeyGenerator(address);
+      keys.set(address, key);
+    }
+    return key;
+  };
+};
+
 /**
  * At most limitPerMinute failed authentications (401s) per client address, against guessing tokens and API keys.
  * Once over it, every request from the address is refused until the window ends, valid credentials included:
@@ -81,9 +102,9 @@ export const rateLimitFailedAuthentication = ({ limitPerMinute }: { limitPerMinu
   const limit = checkLimit(limitPerMinute);
   const failures = new MemoryStore();
   failures.init({ windowMs } as Options);
+  const keyOf = keyOfAddress();
   return async (req, res, next) => {
-    // An IPv6 address is keyed by its /56 subnet: one client holds a whole subnet and could rotate through it.
-    const key = ipKeyGenerator(req.ip ?? '');
+    const key = keyOf(req.ip ?? '');
     const counted = await failures.get(key);
     if (counted && counted.totalHits >= limit) {
       const retryAfterSeconds = Math.max(

@@ -19,7 +19,10 @@ export interface SubjectRecord {
 
 export interface ScoreReadModel {
   subject(subjectId: string): SubjectRecord | undefined;
-  /** The entries that can count (posted and not reversed), with the end of a repaired one's effect. */
+  /**
+   * The entries that can count now or later (posted, not reversed, and not expired: an expired entry's effect
+   * ended before its expiry was recorded), with the end of a repaired one's effect.
+   */
   entries(subjectId: string): ScoredEntry[];
   /** The subject of a posted (or reversed) entry. */
   subjectOfEntry(entryId: string): string | undefined;
@@ -39,7 +42,10 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
       reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
     CREATE INDEX IF NOT EXISTS score_entries_by_expiry ON score_entries (effective_until)
       WHERE reversed = 0 AND ended_at IS NULL AND expired = 0;
-    CREATE INDEX IF NOT EXISTS score_entries_by_subject ON score_entries (subject_id, occurred_at);
+    DROP INDEX IF EXISTS score_entries_by_subject;
+    CREATE INDEX IF NOT EXISTS score_entries_live_by_subject ON score_entries (subject_id, occurred_at, entry_id,
+        rule_code, direction, points, grade_cap, severity, effective_until, scheme_version, ended_at)
+      WHERE reversed = 0 AND expired = 0;
   `);
   // Positional parameters: binding by name looks each one up in an object built for it, which a rebuild pays
   // millions of times.
@@ -55,8 +61,11 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
   const markReversed = db.prepare('UPDATE score_entries SET reversed = ? WHERE entry_id = ?');
   const markEnded = db.prepare('UPDATE score_entries SET ended_at = ? WHERE entry_id = ?');
   const selectSubject = db.prepare('SELECT * FROM score_subjects WHERE subject_id = ?');
+  // Answered from the index alone, which holds every column asked for: one read of adjacent rows per subject.
   const selectEntries = db.prepare(
-    'SELECT * FROM score_entries WHERE subject_id = ? AND reversed = 0 ORDER BY occurred_at, entry_id',
+    `SELECT entry_id, rule_code, direction, points, grade_cap, severity, occurred_at, effective_until, scheme_version,
+       ended_at
+     FROM score_entries WHERE subject_id = ? AND reversed = 0 AND expired = 0 ORDER BY occurred_at, entry_id`,
   );
   const selectSubjectOfEntry = db.prepare('SELECT subject_id FROM score_entries WHERE entry_id = ?');
   const selectDueExpiries = db.prepare(
@@ -86,7 +95,8 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
 
   return {
     name: 'scores',
-    version: 1,
+    // 2: entries are read from a covering index of the entries not reversed and not expired.
+    version: 2,
     eventTypes: [
       'SubjectRegistered',
       'EntryPosted',

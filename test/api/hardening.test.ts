@@ -120,6 +120,22 @@ describe('the failed authentication limit', () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array(concurrent).fill(200));
   });
 
+  it('counts the addresses of one IPv6 /56 subnet as one client, and another subnet apart', async () => {
+    const app = testApp((app) => {
+      app.set('trust proxy', true);
+      app.use(rateLimitFailedAuthentication({ limitPerMinute: 2 }));
+      app.use(authenticateFromTestHeader);
+      app.get('/v1/ping', (_req, res) => {
+        res.json({ ok: true });
+      });
+    });
+    const from = (address: string) => request(app).get('/v1/ping').set('X-Forwarded-For', address);
+    expect((await from('2001:db8:0:100::1')).status).toBe(401);
+    expect((await from('2001:db8:0:1ff::2')).status).toBe(401);
+    expect((await from('2001:db8:0:1aa::3').set(as(auditor))).status).toBe(429);
+    expect((await from('2001:db8:0:200::1').set(as(auditor))).status).toBe(200);
+  });
+
   it('does not count successful authentications', async () => {
     const app = limitedApp();
     for (let count = 0; count < 5; count += 1) await request(app).get('/v1/ping').set(as(auditor));
