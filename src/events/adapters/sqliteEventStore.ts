@@ -8,6 +8,7 @@ import {
   readAllMaxCount,
   readStreamMaxCount,
   recognizeRetry,
+  WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
   type EventMetadata,
@@ -135,18 +136,35 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return position;
   };
 
+  /** A savepoint of its own, so that a batch refused half-way leaves nothing behind. */
+  const insertAtExpectedRevision = db.transaction(
+    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+      const actual = streamRevision(stream);
+      checkExpectedRevision(stream, expected, actual);
+      const firstRevision = actual === 'no_stream' ? 0n : actual + 1n;
+      const position = insertEvents(stream, events, firstRevision);
+      const nextExpectedRevision = firstRevision + BigInt(events.length - 1);
+      statements.saveStreamRevision.run(stream, nextExpectedRevision);
+      return { nextExpectedRevision, position };
+    },
+  );
+
+  /**
+   * Inserts first and looks the ids up only when that is refused: a retry of a stored batch is refused (its ids
+   * are taken, or its expected revision has passed), and is then answered as the first time. New batches, nearly
+   * all of them, pay no lookup.
+   */
   const append = (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
-    const eventIds = events.map((event) => event.id);
-    const locations = locateEvents(eventIds);
-    const retried = recognizeRetry(stream, eventIds, expected, (id) => locations.get(id));
-    if (retried) return retried;
-    const actual = streamRevision(stream);
-    checkExpectedRevision(stream, expected, actual);
-    const firstRevision = actual === 'no_stream' ? 0n : actual + 1n;
-    const position = insertEvents(stream, events, firstRevision);
-    const nextExpectedRevision = firstRevision + BigInt(events.length - 1);
-    statements.saveStreamRevision.run(stream, nextExpectedRevision);
-    return { nextExpectedRevision, position };
+    try {
+      return insertAtExpectedRevision(stream, events, expected);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) && !isEventIdTaken(error)) throw error;
+      const eventIds = events.map((event) => event.id);
+      const locations = locateEvents(eventIds);
+      const retried = recognizeRetry(stream, eventIds, expected, (id) => locations.get(id));
+      if (retried) return retried;
+      throw error;
+    }
   };
   const group = groupCommitOf(db);
 
@@ -302,6 +320,12 @@ const prepareStatements = (db: Database) => ({
 const rowidBound = (position: Position): bigint => {
   const rowid = BigInt(position);
   return rowid < sqliteIntegerMax ? rowid : sqliteIntegerMax;
+};
+
+/** By shape, not `instanceof`: better-sqlite3's errors may come from another realm than this module's Error. */
+const isEventIdTaken = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
 };
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
