@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
+import { startWalCheckpointer } from '../../events/adapters/walCheckpointer';
 import { clockOf, readConfig } from '../../config';
 import { openLedgerService } from '../../service';
 import { credentialsFile, issueDemoCredentials } from '../demoCredentials';
@@ -47,6 +48,14 @@ export const registerServe = (program: Command): void => {
           process.stdout.write('\n');
         }
       }
+      // Checkpoints of the WAL run beside the event loop, not inside the commit of whichever request crosses the
+      // threshold (walCheckpointer.ts).
+      const walCheckpointer =
+        config.dbPath === ':memory:'
+          ? undefined
+          : startWalCheckpointer(service.db, {
+              onFailure: (error) => logger.error({ err: error }, 'a WAL checkpoint failed; the next one tries again'),
+            });
       await service.runner.catchUp(startupCatchUpMs);
       // Catch up on deadlines that fell due while the service was down, then keep checking.
       await service.scheduler.tick();
@@ -61,7 +70,11 @@ export const registerServe = (program: Command): void => {
         logger.info({ signal }, 'shutting down');
         setTimeout(() => process.exit(1), shutdownGraceMs).unref();
         server.close(() => {
-          void service.close().then(() => process.exit(0));
+          void (async () => {
+            await walCheckpointer?.stop();
+            await service.close();
+            process.exit(0);
+          })();
         });
         server.closeIdleConnections();
       };

@@ -12,7 +12,7 @@ export type Database = BetterSqlite3.Database;
 const inMemoryPath = ':memory:';
 const busyTimeoutMs = 5_000;
 /** About 40 MB of WAL between checkpoints: appends ran about twice as fast as at the default 1,000 pages. */
-const walAutocheckpointPages = 10_000;
+export const walAutocheckpointPages = 10_000;
 
 /**
  * SQLite's own page cache, in KiB (64 MiB instead of the default 2 MiB). At city scale the log, its indexes and the
