@@ -139,6 +139,11 @@ describe('the built CLI', () => {
     expect(whatIf).toHaveProperty('transitions');
     const replayedWhatIf = await run('replay', '--what-if', 'change.json', '--as-of', at, '--json');
     expect(JSON.parse(replayedWhatIf.stdout)).toEqual(whatIf);
+    const badInstant = await fails('replay', '--what-if', 'change.json', '--as-of', 'yesterday');
+    expect(badInstant?.stderr).toContain('--as-of must be an ISO date-time');
+    expect((await fails('whatif', '--scheme', 'change.json', '--at', 'yesterday'))?.stderr).toContain(
+      '--at must be an ISO date-time',
+    );
     expect(JSON.parse((await run('fairness', '--json')).stdout)).toHaveProperty('byRecorder');
 
     expect((await run('token', '--subject', 'auditor-chen', '--role', 'auditor')).stdout).toMatch(

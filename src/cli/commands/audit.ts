@@ -5,7 +5,7 @@ import { subjectStream } from '../../events/ledgerEvents';
 import { subjectAsOf, type ReplayView } from '../../ledger/replay';
 import { scoreAt } from '../../ledger/score';
 import { withLedger } from '../withLedger';
-import { printWhatIf } from './reports';
+import { instantOption, printWhatIf } from './reports';
 import { elapsed, progressBar } from '../progress';
 import type { Command } from 'commander';
 
@@ -39,7 +39,7 @@ export const registerAudit = (program: Command): void => {
         if (options.subject) throw new Error('--what-if replays every subject: leave out --subject');
         await printWhatIf({
           scheme: options.whatIf,
-          ...(options.asOf ? { at: options.asOf } : {}),
+          ...(options.asOf ? { at: instantOption(options.asOf, '--as-of') } : {}),
           json: options.json,
         });
         return;

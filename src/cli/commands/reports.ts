@@ -17,17 +17,18 @@ const withReportSources = async (use: (sources: ReportSources) => Promise<string
   }
 };
 
-const instantOption = (text: string): Date => {
+/** An instant given on the command line; a refusal names the option it was given as (`--at`, `--as-of`). */
+export const instantOption = (text: string, option: string): Date => {
   const instant = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
-    throw new Error(`--at must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
+    throw new Error(`${option} must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
   }
   return instant;
 };
 
 /** The what-if report (`whatif`, and `replay --what-if`): grades now and under the change, counted. */
-export const printWhatIf = async (options: { scheme: string; at?: string; json?: boolean | undefined }) => {
-  const at = options.at ? instantOption(options.at) : clockOf(readConfig())();
+export const printWhatIf = async (options: { scheme: string; at?: Date; json?: boolean | undefined }) => {
+  const at = options.at ?? clockOf(readConfig())();
   await withReportSources(async (sources) => {
     const result = await runWhatIf(sources, { changeFile: options.scheme, at });
     return options.json ? JSON.stringify(result, null, 2) : whatIfText(result);
@@ -46,7 +47,13 @@ export const registerReports = (program: Command): void => {
     )
     .option('--at <instant>', 'compare grades at this ISO instant (default now)')
     .option('--json', 'print the whole result as JSON')
-    .action(printWhatIf);
+    .action((options: { scheme: string; at?: string; json?: boolean }) =>
+      printWhatIf({
+        scheme: options.scheme,
+        ...(options.at ? { at: instantOption(options.at, '--at') } : {}),
+        json: options.json,
+      }),
+    );
 
   program
     .command('fairness')
