@@ -24,6 +24,7 @@ export interface Config {
   failedAuthenticationsPerMinute: number;
   schedulerIntervalSeconds: number;
   checkpointHours: number;
+  idempotencyDays: number;
   /** A rehearsal clock: the ledger's time starts at this instant and runs on from there. Never in production. */
   clockStart?: Date;
 }
@@ -100,6 +101,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     rateLimitPerMinute: positiveIntegerFrom('LEDGER_RATE_LIMIT_PER_MINUTE', env.LEDGER_RATE_LIMIT_PER_MINUTE ?? '600'),
     ...(env.LEDGER_CLOCK_START ? { clockStart: instantFrom('LEDGER_CLOCK_START', env.LEDGER_CLOCK_START) } : {}),
     checkpointHours: positiveIntegerFrom('LEDGER_CHECKPOINT_HOURS', env.LEDGER_CHECKPOINT_HOURS ?? '24'),
+    idempotencyDays: positiveIntegerFrom('LEDGER_IDEMPOTENCY_DAYS', env.LEDGER_IDEMPOTENCY_DAYS ?? '7'),
     schedulerIntervalSeconds: positiveIntegerFrom('LEDGER_SCHEDULER_SECONDS', env.LEDGER_SCHEDULER_SECONDS ?? '60'),
     failedAuthenticationsPerMinute: positiveIntegerFrom(
       'LEDGER_FAILED_AUTH_PER_MINUTE',

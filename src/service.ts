@@ -14,7 +14,7 @@ import { openLedgerDatabase, type Database } from './events/adapters/sqliteDatab
 import { createSqliteEventStore } from './events/adapters/sqliteEventStore';
 import type { EventStore } from './events/eventStore';
 import { withEventValidation } from './events/validatingEventStore';
-import { createIdempotencyRecords } from './api/idempotencyRecords';
+import { createIdempotencyRecords, forgetIdempotencyRecords } from './api/idempotencyRecords';
 import { createApp } from './api/app';
 import { createLedger, type Ledger } from './ledger/ledger';
 import { loadScheme } from './ledger/schemeLoader';
@@ -63,6 +63,8 @@ export interface LedgerServiceOptions {
   failedAuthenticationsPerMinute?: number;
   /** Hours between scheduled checkpoints. */
   checkpointHours?: number;
+  /** Days an idempotency key's first response is kept to be returned again (default 7). */
+  idempotencyDays?: number;
   /**
    * Publish the scheme file (the default, for `serve`), or only read the versions already published: the
    * operator's commands on an existing ledger never publish a scheme as a side effect.
@@ -197,6 +199,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   collectDefaultMetrics({ register: metrics });
   registerListingMetrics(metrics, listingsView, clock);
   const objections = createObjections({ store, ledger, schemes, calendar, clock });
+  const idempotencyRecords = createIdempotencyRecords(db);
   const app = createApp({
     store,
     objections,
@@ -216,7 +219,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     runner,
     schemes,
     schemas,
-    idempotencyRecords: createIdempotencyRecords(db),
+    idempotencyRecords,
     accessLog,
     recorder,
     rateLimits: {
@@ -232,6 +235,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
       expireDueEntries(ledger, scores),
       missedObjectionDeadlines(createObjectionDeadlines({ objections, objectionsView })),
       checkpointWhenDue(checkpoints, signCheckpointNow, (options.checkpointHours ?? 24) * 3_600_000),
+      forgetIdempotencyRecords(idempotencyRecords, (options.idempotencyDays ?? 7) * 86_400_000),
     ],
     clock,
     (error) => logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),

@@ -1,6 +1,15 @@
 import request from 'supertest';
 import type { LedgerService } from '../../src/service';
-import { evidenceOf, openTestService, registerPerson, signIn, type Headers } from '../support/ledgerService';
+import {
+  evidenceOf,
+  fixedClock,
+  ledgerHead,
+  openTestService,
+  registerPerson,
+  signIn,
+  testNow,
+  type Headers,
+} from '../support/ledgerService';
 
 let service: LedgerService;
 let as: Awaited<ReturnType<typeof signIn>>;
@@ -98,5 +107,36 @@ describe('commands retried below the API', () => {
     const retry = await service.ledger.recordEntry({ subjectId: 'li', ...ticket }, context);
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await entriesPosted()).toBe(1);
+  });
+});
+
+describe('Idempotency-Key retention', () => {
+  it('forgets a first response after the retention period; a retry then writes nothing and gets the same entry', async () => {
+    const clock = fixedClock();
+    const kept = await openTestService({ clock });
+    try {
+      await registerPerson(kept, 'wu');
+      const send = async () =>
+        request(kept.app)
+          .post('/v1/subjects/wu/entries')
+          .set(await (await signIn(kept)).recorder('traffic-police'))
+          .set('Idempotency-Key', 'k-late')
+          .send(ticket);
+      const first = await send();
+      const head = ledgerHead(kept);
+
+      clock.set(new Date(testNow.getTime() + 6 * 86_400_000));
+      await kept.scheduler.tick();
+      expect((await send()).headers['idempotent-replayed']).toBe('true');
+
+      clock.set(new Date(testNow.getTime() + 8 * 86_400_000));
+      await kept.scheduler.tick();
+      const late = await send();
+      expect(late.headers['idempotent-replayed']).toBeUndefined();
+      expect(late.body).toMatchObject({ entryId: first.body.entryId, position: first.body.position });
+      expect(ledgerHead(kept)).toBe(head);
+    } finally {
+      await kept.close();
+    }
   });
 });
