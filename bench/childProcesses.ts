@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 
 /** A stopped process gets this long to exit after SIGTERM (the ledger writes its pending access records) before SIGKILL. */
 const stopGraceMs = 15_000;
-/** The tail of a failed command's stderr that its error message quotes. */
-const stderrTailChars = 2_000;
+/** The tail of a failed command's output (stdout, then stderr) that its error message quotes. */
+export const outputTailChars = 2_000;
 
 const running = new Set<ChildProcess>();
 /** Set once the bench is stopping: from then on nothing new starts that could outlive it. */
@@ -25,7 +25,7 @@ export const spawnTracked = (command: string, args: readonly string[], env: Node
   return child;
 };
 
-const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+export const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
 
 export const stopChild = async (child: ChildProcess): Promise<void> => {
   if (hasExited(child)) return;
@@ -54,7 +54,10 @@ export interface Completed {
   seconds: number;
 }
 
-/** Runs a process to its end; a non-zero exit throws with the end of its stderr. */
+/**
+ * Runs a process to its end; a non-zero exit throws with the end of its output: stdout too, where commands such as
+ * `verify` print their verdict.
+ */
 export const runToCompletion = async (
   command: string,
   args: readonly string[],
@@ -71,7 +74,8 @@ export const runToCompletion = async (
   const completed = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), seconds };
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
-    throw new Error(`${[command, ...args].join(' ')} ${how}: ${completed.stderr.slice(-stderrTailChars).trim()}`);
+    const output = `${completed.stdout}\n${completed.stderr}`.trim().slice(-outputTailChars);
+    throw new Error(`${[command, ...args].join(' ')} ${how}: ${output}`);
   }
   return completed;
 };

@@ -3,8 +3,9 @@ import { ledgerCliPath } from './paths';
 
 /**
  * The ledger as the bench drives it: the built CLI (`node dist/src/cli/main.js <command>`) with its settings in
- * the environment, as an operator would run it. Nothing of src/ is imported, so the bench measures whatever the
- * product's entry points do today.
+ * the environment, as an operator would run it. No product code runs in the bench's own processes (they share only
+ * names and constants with src/: the seeded ids, the WAL threshold), so the bench measures whatever the product's
+ * entry points do today.
  */
 
 /** The day the seeded city's history ends (`seed --as-of`): the same population whatever day the bench runs. */
@@ -13,7 +14,7 @@ export const seedAsOfDate = '2026-11-26';
  * The ledger's clock in every command (LEDGER_CLOCK_START, the rehearsal clock; the bench works on throw-away
  * copies): noon of the seed's last day, so that the deadlines `serve` acts on at start are the same on any day.
  */
-export const ledgerClockStart = '2026-11-26T12:00:00Z';
+export const ledgerClockStart = `${seedAsOfDate}T12:00:00Z`;
 /** High enough that the per-caller limiter never throttles the load generator, which is one caller. */
 const rateLimitPerMinute = 1_000_000_000;
 /**

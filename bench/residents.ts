@@ -1,6 +1,10 @@
-/** Seeded residents are r-000001 … r-<residents> (src/cli/subjectPlan.ts): the subjects the bench reads and writes. */
+import { residentId } from '../src/cli/cityIds';
 
-export const residentId = (number: number): string => `r-${String(number).padStart(6, '0')}`;
+/** The subjects the bench reads and writes: the seeded residents, named as the seed names them. */
+export { residentId };
 
 export const randomResident = (residents: number): string =>
   residentId(1 + Math.floor(Math.random() * Math.max(residents, 1)));
+
+/** A resident every seeded city has. */
+export const probeSubject = residentId(1);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { spawnTracked, stopChild } from './childProcesses';
+import { hasExited, outputTailChars, spawnTracked, stopChild } from './childProcesses';
 import { ledgerCommand, ledgerEnvironment } from './ledgerCli';
 import { benchScriptPath } from './paths';
 
@@ -23,10 +23,7 @@ export interface ServerProcess {
 const listeningLine = /listening on http:\/\/[^\s:]+:(\d+)/;
 /** A ledger on 10 million events catches its projections up before it listens (at most a minute, startup.ts). */
 const listenTimeoutMs = 10 * 60_000;
-/** What a server's error message quotes of its output. */
-const outputTailChars = 2_000;
-
-export const startServerProcess = async (
+const startServerProcess = async (
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -49,7 +46,7 @@ export const startServerProcess = async (
     return stopChild(child);
   };
   const endedEarly = (): string | undefined => {
-    if (stopping || (child.exitCode === null && child.signalCode === null)) return undefined;
+    if (stopping || !hasExited(child)) return undefined;
     return `${args.join(' ')} ended by itself (${child.signalCode ?? `exit code ${child.exitCode}`}): ${output()}`;
   };
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seedAsOfDate } from './ledgerCli';
 
 /**
  * The entry the bench records: the README's traffic ticket (TRF-TICKET, −5 points, recorded by the traffic
@@ -6,7 +7,7 @@ import { createHash } from 'node:crypto';
  * after every seeded resident came of age (`seed --as-of`, ledgerCli.ts) and before the ledger's clock.
  */
 
-export const ticketOccurredAt = '2026-11-26T08:00:00Z';
+export const ticketOccurredAt = `${seedAsOfDate}T08:00:00Z`;
 
 export const trafficTicket = (documentNumber: string): object => ({
   ruleCode: 'TRF-TICKET',

@@ -1,14 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { walAutocheckpointPages } from '../../src/events/adapters/sqliteDatabase';
 
 /**
  * The baselines' SQLite database: an events table shaped like the ledger's (src/events/adapters/
  * sqliteEventStore.ts: rowid position, the stream and revision unique together, the event id unique, the hash
- * chain column), with the ledger's durability: WAL, synchronous=FULL, wal_autocheckpoint=10000.
+ * chain column), with the ledger's durability: WAL, synchronous=FULL, and its WAL checkpoint threshold.
  */
 
 export type Database = BetterSqlite3.Database;
-
-const walAutocheckpointPages = 10_000;
 
 export const openBaselineDatabase = (path: string): Database => {
   const db = new BetterSqlite3(path);

@@ -1,5 +1,6 @@
 import type { Headers } from '../credentials';
 import { below } from '../goals';
+import { ledgerClockStart } from '../ledgerCli';
 import { postJson } from '../ledgerHttp';
 import { streamLength } from '../logCounts';
 import { residentId } from '../residents';
@@ -19,7 +20,7 @@ import { metrics, type Figure } from './figure';
 const replayedSubject = residentId(2);
 const streamEventsWanted = 200;
 /** A day after the ledger's clock starts (ledgerCli.ts), so after every event the bench records. */
-const replayInstant = '2026-11-27T12:00:00Z';
+const replayInstant = new Date(Date.parse(ledgerClockStart) + 86_400_000).toISOString().replace('.000Z', 'Z');
 
 const appendUntilStreamHolds = async (url: string, dbPath: string, recorder: Headers): Promise<number> => {
   const stream = `subject-${replayedSubject}`;

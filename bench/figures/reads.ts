@@ -1,11 +1,11 @@
 import { railMeasure, type Headers } from '../credentials';
 import { below, ratioAtLeast } from '../goals';
 import { get } from '../ledgerHttp';
-import type { RequestPlan } from '../load/loadSpec';
+import { residentPlaceholder, type RequestPlan } from '../load/loadSpec';
 import { startBaselineServer, startLedgerServer, withServers } from '../serverProcess';
 import { compareLoads } from './httpLoads';
 import { metrics, type Figure, type FigureId, type PopulationContext } from './figure';
-import { probeSubject } from './startup';
+import { probeSubject } from '../residents';
 
 /**
  * Reads under load (GET, 50 connections, a random resident each time): the ledger's answers from its live
@@ -19,7 +19,6 @@ interface ReadQuestion {
   title: string;
   path: (subject: string) => string;
   caller: (context: PopulationContext) => Headers;
-  plan: (context: PopulationContext) => RequestPlan;
 }
 
 const readFigure = (question: ReadQuestion): Figure => ({
@@ -37,7 +36,12 @@ const readFigure = (question: ReadQuestion): Figure => ({
       return withServers(
         [() => startBaselineServer('baselines/readServer.js', { BENCH_BASELINE_BODY: sample.body })],
         async ([baseline]) => {
-          const plan = question.plan(context);
+          const plan: RequestPlan = {
+            kind: 'getResident',
+            path: question.path(residentPlaceholder),
+            residents: context.population.residents,
+            headers: question.caller(context),
+          };
           const target = { plan, expectedStatus: 200, connections: context.settings.connections };
           const measurement = await compareLoads(context.settings, {
             ours: { ...target, url: ledger.url },
@@ -54,11 +58,6 @@ export const scoreReads = readFigure({
   title: 'score reads',
   path: (subject) => `/v1/subjects/${subject}/score`,
   caller: ({ credentials }) => credentials.auditor,
-  plan: ({ credentials, population }) => ({
-    kind: 'readScore',
-    residents: population.residents,
-    headers: credentials.auditor,
-  }),
 });
 
 export const eligibilityReads = readFigure({
@@ -66,10 +65,4 @@ export const eligibilityReads = readFigure({
   title: 'eligibility reads',
   path: (subject) => `/v1/eligibility/${subject}?measure=${railMeasure}`,
   caller: ({ credentials }) => credentials.railConsumer,
-  plan: ({ credentials, population }) => ({
-    kind: 'askEligibility',
-    residents: population.residents,
-    measure: railMeasure,
-    headers: credentials.railConsumer,
-  }),
 });

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { formatQuantity } from '../format';
 import { below } from '../goals';
 import { firstOk } from '../ledgerHttp';
-import { residentId } from '../residents';
+import { probeSubject } from '../residents';
 import { startLedgerServer, withServers } from '../serverProcess';
 import { summarise } from '../stats';
 import { repeat } from './alternate';
@@ -16,8 +16,6 @@ import { step } from '../stepLog';
 
 /** How long a start may take before the run fails: far above the goal, for a 10-million-event log. */
 const startTimeoutMs = 10 * 60_000;
-/** A resident every seeded city has. */
-export const probeSubject = residentId(1);
 
 interface StartRun {
   seconds: number;

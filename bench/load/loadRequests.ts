@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import { randomResident } from '../residents';
 import { trafficTicket } from '../trafficTicket';
-import type { RequestPlan } from './loadSpec';
+import { residentPlaceholder, type RequestPlan } from './loadSpec';
 
 /**
  * The requests of a load plan, as autocannon requests whose setupRequest draws a fresh subject (and, for a
@@ -30,25 +30,14 @@ export const requestsOf = (plan: RequestPlan): autocannon.Request[] => {
           },
         },
       ];
-    case 'readScore':
+    case 'getResident':
       return [
         {
           method: 'GET',
           headers: plan.headers,
           setupRequest: (request) => ({
             ...request,
-            path: `/v1/subjects/${randomResident(plan.residents)}/score`,
-          }),
-        },
-      ];
-    case 'askEligibility':
-      return [
-        {
-          method: 'GET',
-          headers: plan.headers,
-          setupRequest: (request) => ({
-            ...request,
-            path: `/v1/eligibility/${randomResident(plan.residents)}?measure=${plan.measure}`,
+            path: plan.path.replace(residentPlaceholder, randomResident(plan.residents)),
           }),
         },
       ];

@@ -6,13 +6,14 @@ import type { Headers } from '../credentials';
  * subject, a unique idempotency key, a unique evidence document.
  */
 
+/** Where a getResident path names its resident. */
+export const residentPlaceholder = '{resident}';
+
 export type RequestPlan =
   /** POST /v1/subjects/<random resident>/entries: a traffic ticket with a unique key and document number. */
   | { kind: 'recordEntry'; residents: number; headers: Headers }
-  /** GET /v1/subjects/<random resident>/score. */
-  | { kind: 'readScore'; residents: number; headers: Headers }
-  /** GET /v1/eligibility/<random resident>?measure=<measure>. */
-  | { kind: 'askEligibility'; residents: number; measure: string; headers: Headers }
+  /** GET `path`, with residentPlaceholder in it replaced by a random resident for each request. */
+  | { kind: 'getResident'; path: string; residents: number; headers: Headers }
   /** The same paths in turn. */
   | { kind: 'cyclePaths'; paths: string[]; headers: Headers };
 

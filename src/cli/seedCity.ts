@@ -5,15 +5,8 @@ import type { SchemeBook } from '../ledger/schemeBook';
 import type { WorkingDayCalendar } from '../ledger/workingDays';
 import { appendResuming } from './resumableAppend';
 import { decideSubjectHistory, type SubjectHistory } from './subjectHistory';
-import {
-  organisationId,
-  planSubject,
-  residentId,
-  type CityContext,
-  type PlannedStep,
-  type SubjectIdentity,
-  type SubjectKind,
-} from './subjectPlan';
+import { organisationId, residentId } from './cityIds';
+import { planSubject, type CityContext, type PlannedStep, type SubjectIdentity, type SubjectKind } from './subjectPlan';
 
 /**
  * A synthetic city: `residents` persons (r-000001...) and `organisations` companies (o-00001...) with `years`

@@ -19,6 +19,7 @@ import {
   rejectionReason,
   volunteerNarrative,
 } from './cityTexts';
+import { residentId } from './cityIds';
 import { createRandom } from './random';
 
 /**
@@ -72,9 +73,6 @@ interface PlannedListing {
   recorder: string;
   scheme: Scheme;
 }
-
-export const residentId = (number: number): string => `r-${String(number).padStart(6, '0')}`;
-export const organisationId = (number: number): string => `o-${String(number).padStart(5, '0')}`;
 
 const dayMs = 86_400_000;
 const minuteMs = 60_000;

@@ -20,11 +20,8 @@ import {
 export interface Page {
   /** Up to maxCount events after the position asked for (exclusive) that match the filter, in global order. */
   events: readonly RecordedEvent[];
-  /**
-   * How far the log was read: the last event's position when the page is full, else the end of the log as the
-   * same read saw it (every event up to it was looked at, matching or not).
-   */
-  readUpTo: Position;
+  /** The end of the log as the same read saw it: when the page is not full, every event up to it was looked at. */
+  head: Position;
 }
 
 /**
@@ -99,12 +96,16 @@ const openSubscription = (
     if (caughtUpAt === cursor && !appendedSinceRead) await waitForAppend();
     if (closed) return;
     appendedSinceRead = false;
-    const { events, readUpTo } = await readPage(cursor, pageEventsMax, filter);
+    const { events, head } = await readPage(cursor, pageEventsMax, filter);
     if (closed) return;
     queued.push(...events);
-    // A subscription may start after the end of the log (a checkpoint of a log since cut): it never moves back.
+    const full = events.length === pageEventsMax;
+    // How far the log was read: a full page ends at its last event; otherwise every event to the head was looked
+    // at, matching or not. A subscription may start after the head (a checkpoint of a log since cut): it never
+    // moves back.
+    const readUpTo = full ? (events.at(-1) as RecordedEvent).position : head;
     if (comparePositions(readUpTo, cursor) > 0) cursor = readUpTo;
-    if (events.length < pageEventsMax && caughtUpAt !== cursor) {
+    if (!full && caughtUpAt !== cursor) {
       queued.push({ kind: 'caughtUp', position: cursor });
       caughtUpAt = cursor;
     }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
-import { isLedgerEvent, type AccessRecord } from '../events/ledgerEvents';
-import type { Projection } from './projection';
+import type { AccessRecord } from '../events/ledgerEvents';
+import { foldByType, type Projection } from './projection';
 
 /**
  * The access log, read two ways: by the subject whose data was read (a resident sees who looked at their
@@ -76,16 +76,15 @@ export const createAccessLogProjection = (db: Database): Projection & AccessLogR
   return {
     name: 'accessLog',
     version: 1,
-    eventTypes: ['RecordsAccessed'],
     reset() {
       db.exec('DELETE FROM access_log');
     },
-    apply(event) {
-      if (!isLedgerEvent(event) || event.type !== 'RecordsAccessed') return;
-      event.data.records.forEach((record, index) => {
-        insertRecord.run(event.position, index, record.subjectId, record.viewerId, JSON.stringify(record));
-      });
-    },
+    ...foldByType({
+      RecordsAccessed: (event) =>
+        event.data.records.forEach((record, index) => {
+          insertRecord.run(event.position, index, record.subjectId, record.viewerId, JSON.stringify(record));
+        }),
+    }),
     forSubject(subjectId, { after, limit }) {
       return pageOf(selectForSubject.all(subjectId, ...startAfter(after), limit + 1) as Row[], limit);
     },

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../events/eventStore';
-import { isLedgerEvent, type EntryProposed } from '../events/ledgerEvents';
-import type { Projection } from './projection';
+import type { EntryProposed } from '../events/ledgerEvents';
+import { foldByType, type Projection } from './projection';
 
 /**
  * The approvers' queue (four eyes): every entry proposed for a second person's approval, and what became
@@ -80,18 +80,14 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
   return {
     name: 'approvals',
     version: 1,
-    eventTypes: ['EntryProposed', 'EntryApproved', 'EntryRejected'],
     reset() {
       db.exec('DELETE FROM approvals');
     },
-    apply(event) {
-      if (!isLedgerEvent(event)) return;
-      if (event.type === 'EntryProposed') onProposed(event.data, event);
-      if (event.type === 'EntryApproved')
-        onDecided(event.data.entryId, 'approved', event.data.approvedBy, event.data.reason);
-      if (event.type === 'EntryRejected')
-        onDecided(event.data.entryId, 'rejected', event.data.rejectedBy, event.data.reason);
-    },
+    ...foldByType({
+      EntryProposed: (event) => onProposed(event.data, event),
+      EntryApproved: ({ data }) => onDecided(data.entryId, 'approved', data.approvedBy, data.reason),
+      EntryRejected: ({ data }) => onDecided(data.entryId, 'rejected', data.rejectedBy, data.reason),
+    }),
     queue({ status, after = '', limit }) {
       const rows = selectPage.all(status, after, limit + 1) as { item: string }[];
       const items = rows.slice(0, limit).map((row) => JSON.parse(row.item) as ApprovalItem);

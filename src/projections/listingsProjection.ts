@@ -1,17 +1,16 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../events/eventStore';
-import {
-  isLedgerEvent,
-  type EvidenceRef,
-  type ListingAdded,
-  type ListingExtended,
-  type ListingRemovalRequested,
-  type ListingRemoved,
+import type {
+  EvidenceRef,
+  ListingAdded,
+  ListingExtended,
+  ListingRemovalRequested,
+  ListingRemoved,
 } from '../events/ledgerEvents';
 import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
 import type { SchemeBook } from '../ledger/schemeBook';
 import { addWorkingDays, hasDeadlinePassed, type WorkingDayCalendar } from '../ledger/workingDays';
-import type { Projection } from './projection';
+import { foldByType, type Projection } from './projection';
 
 /**
  * The blacklist and the red list as they stand at any instant, each listing's record, the listings that
@@ -259,17 +258,15 @@ export const createListingsProjection = (
   return {
     name: 'listings',
     version: 1,
-    eventTypes: ['ListingAdded', 'ListingExtended', 'ListingRemovalRequested', 'ListingRemoved'],
     reset() {
       db.exec('DELETE FROM listings; DELETE FROM listing_bindings; DELETE FROM listing_restrictions;');
     },
-    apply(event) {
-      if (!isLedgerEvent(event)) return;
-      if (event.type === 'ListingAdded') onAdded(event.data, event);
-      if (event.type === 'ListingExtended') onExtended(event.data, event);
-      if (event.type === 'ListingRemovalRequested') onRemovalRequested(event.data, event);
-      if (event.type === 'ListingRemoved') onRemoved(event.data, event);
-    },
+    ...foldByType({
+      ListingAdded: (event) => onAdded(event.data, event),
+      ListingExtended: (event) => onExtended(event.data, event),
+      ListingRemovalRequested: (event) => onRemovalRequested(event.data, event),
+      ListingRemoved: (event) => onRemoved(event.data, event),
+    }),
     page({ list, restriction, at, after = '', limit }) {
       // One more than asked for tells whether there is a next page.
       const parameters = { list, at: at.toISOString(), after, limit: limit + 1 };

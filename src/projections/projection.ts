@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events/eventStore';
-import type { LedgerEventType } from '../events/ledgerEvents';
+import type { LedgerEventMap, LedgerEventType } from '../events/ledgerEvents';
 
 /**
  * A read model kept in SQLite tables and fed from the store by the runner. `apply` runs inside the
@@ -18,3 +18,17 @@ export interface Projection {
   reset(): void;
   apply(event: RecordedEvent): void;
 }
+
+/** What a projection does with each event type it folds. */
+export type LedgerEventHandlers = {
+  [T in LedgerEventType]?: (event: RecordedEvent<T, LedgerEventMap[T]>) => void;
+};
+
+/** A projection's eventTypes and apply, both from one table of handlers, so that the two cannot disagree. */
+export const foldByType = (handlers: LedgerEventHandlers): Pick<Projection, 'eventTypes' | 'apply'> => {
+  const byType = new Map(Object.entries(handlers)) as Map<string, (event: RecordedEvent) => void>;
+  return {
+    eventTypes: [...byType.keys()] as LedgerEventType[],
+    apply: (event) => byType.get(event.type)?.(event),
+  };
+};

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../events/eventStore';
-import { isLedgerEvent, type EntryPosted, type SubjectRegistered } from '../events/ledgerEvents';
+import type { EntryPosted, SubjectRegistered } from '../events/ledgerEvents';
 import type { ScoredEntry } from '../ledger/score';
-import type { Projection } from './projection';
+import { foldByType, type Projection } from './projection';
 
 /**
  * Subjects and the entries that can count towards their score. The score itself is computed at read
@@ -97,40 +97,17 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
     name: 'scores',
     // 2: entries are read from a covering index of the entries not reversed and not expired.
     version: 2,
-    eventTypes: [
-      'SubjectRegistered',
-      'EntryPosted',
-      'EntryReversed',
-      'EntryReinstated',
-      'EntryExpired',
-      'CreditRepairGranted',
-    ],
     reset() {
       db.exec('DELETE FROM score_subjects; DELETE FROM score_entries;');
     },
-    apply(event) {
-      if (!isLedgerEvent(event)) return;
-      switch (event.type) {
-        case 'SubjectRegistered':
-          return onRegistered(event.data, event);
-        case 'EntryPosted':
-          return onEntryPosted(event.data);
-        case 'EntryReversed':
-          markReversed.run(1, event.data.entryId);
-          return;
-        case 'EntryReinstated':
-          markReversed.run(0, event.data.entryId);
-          return;
-        case 'EntryExpired':
-          markExpired.run(event.data.entryId);
-          return;
-        case 'CreditRepairGranted':
-          markEnded.run(event.recordedAt.toISOString(), event.data.entryId);
-          return;
-        default:
-          return;
-      }
-    },
+    ...foldByType({
+      SubjectRegistered: (event) => onRegistered(event.data, event),
+      EntryPosted: (event) => onEntryPosted(event.data),
+      EntryReversed: (event) => void markReversed.run(1, event.data.entryId),
+      EntryReinstated: (event) => void markReversed.run(0, event.data.entryId),
+      EntryExpired: (event) => void markExpired.run(event.data.entryId),
+      CreditRepairGranted: (event) => void markEnded.run(event.recordedAt.toISOString(), event.data.entryId),
+    }),
     subjectOfEntry(entryId) {
       return (selectSubjectOfEntry.get(entryId) as { subject_id: string } | undefined)?.subject_id;
     },

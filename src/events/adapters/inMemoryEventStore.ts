@@ -58,13 +58,10 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     return log.slice(first, first + checkMaxCount(maxCount, readAllMaxCount)).map((event) => ({ ...event }));
   };
 
-  const subscriptions = createPollingSubscriptions(async (after, maxCount, filter) => {
-    const events = readMatching({ after, maxCount, filter });
-    return {
-      events,
-      readUpTo: events.length === maxCount ? (events.at(-1) as RecordedEvent).position : positionFromNumber(log.length),
-    };
-  });
+  const subscriptions = createPollingSubscriptions(async (after, maxCount, filter) => ({
+    events: readMatching({ after, maxCount, filter }),
+    head: positionFromNumber(log.length),
+  }));
 
   const appendToStream = async (
     stream: string,

@@ -184,14 +184,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return position === null ? START : positionFromNumber(position);
   };
 
-  /** One read transaction, so that the end of the log it reports is the end the filtered read saw. */
-  const readPage = db.transaction((after: Position, maxCount: number, filter?: EventFilter) => {
-    const events = readMatching({ after, maxCount, filter });
-    return {
-      events,
-      readUpTo: events.length === maxCount ? (events.at(-1) as RecordedEvent).position : headPositionNow(),
-    };
-  });
+  /** One read transaction, so that the head it reports is the head the filtered read saw. */
+  const readPage = db.transaction((after: Position, maxCount: number, filter?: EventFilter) => ({
+    events: readMatching({ after, maxCount, filter }),
+    head: headPositionNow(),
+  }));
 
   const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) =>
     statements.readAllStored
