@@ -98,9 +98,13 @@ export const canonicalTextsDigest = (event: CanonicalTexts, previousHash: string
   return hash('sha256', input, 'hex');
 };
 
-/** The data of the event's leaf in the global log's Merkle tree (hash it with merkle.leafHash). */
-export const merkleLeafOf = (event: Pick<RecordedEvent, 'position'>, eventHash: string): Buffer => {
+/** The data of the event's leaf in the global log's Merkle tree, as text: ASCII, so its bytes are its characters. */
+export const merkleLeafText = (event: Pick<RecordedEvent, 'position'>, eventHash: string): string => {
   if (!isPosition(event.position)) throw new RangeError(`not a position: ${String(event.position)}`);
   if (!isEventHash(eventHash)) throw new RangeError(`an event hash must be 64 lowercase hex digits: ${eventHash}`);
-  return Buffer.from(`${event.position}:${eventHash}`, 'ascii');
+  return `${event.position}:${eventHash}`;
 };
+
+/** The data of the event's leaf in the global log's Merkle tree (hash it with merkle.leafHash). */
+export const merkleLeafOf = (event: Pick<RecordedEvent, 'position'>, eventHash: string): Buffer =>
+  Buffer.from(merkleLeafText(event, eventHash), 'ascii');

@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { comparePositions, START, type EventStore, type Position } from '../eventStore';
 import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { merkleLeafOf } from './eventHash';
-import { consistencyProof, createTreeAccumulator, inclusionProof, leafHash, rootOf, type TreeFrontier } from './merkle';
+import { createLogTree } from './logTree';
+import { consistencyProof, inclusionProof, leafHash, rootOf, type TreeFrontier } from './merkle';
 import {
   checkpointVerdict,
   createLogVerifier,
@@ -24,10 +25,10 @@ export const auditPageSize = 1_000;
 export const proofTreeSizeMax = 2_000_000;
 
 /**
- * The global log in order, read in pages: as stored (text, unparsed) where the adapter offers that, as this is all
- * verification and the tree need and is several times cheaper than parsing; otherwise as recorded.
+ * The global log in order, a page at a time: as stored (text, unparsed) where the adapter offers that, as this is
+ * all verification and the tree need and is several times cheaper than parsing; otherwise as recorded.
  */
-export async function* logInOrder(store: EventStore, after: Position = START): AsyncGenerator<LoggedEvent> {
+export async function* logPages(store: EventStore, after: Position = START): AsyncGenerator<LoggedEvent[]> {
   const readPage = (cursor: Position): Promise<LoggedEvent[]> =>
     store.readAllStored
       ? store.readAllStored({ after: cursor, maxCount: auditPageSize })
@@ -35,7 +36,7 @@ export async function* logInOrder(store: EventStore, after: Position = START): A
   let cursor = after;
   for (;;) {
     const page = await readPage(cursor);
-    yield* page;
+    if (page.length > 0) yield page;
     const last = page.at(-1);
     if (page.length < auditPageSize || last === undefined) return;
     cursor = last.position;
@@ -53,12 +54,18 @@ export const treeHeadOf = async (
   store: EventStore,
   size = Number.MAX_SAFE_INTEGER,
 ): Promise<{ treeSize: number; rootHash: string }> => {
-  const tree = createTreeAccumulator();
-  for await (const event of logInOrder(store)) {
-    if (tree.size() >= size) break;
-    tree.add(leafOf(event));
+  const tree = createLogTree();
+  try {
+    for await (const page of logPages(store)) {
+      for (const event of page.slice(0, size - tree.size())) tree.add(event);
+      if (tree.size() >= size) break;
+      await tree.keptUp();
+    }
+    const whole = await tree.finish();
+    return { treeSize: whole.size(), rootHash: whole.root().toString('hex') };
+  } finally {
+    await tree.close();
   }
-  return { treeSize: tree.size(), rootHash: tree.root().toString('hex') };
 };
 
 export const issueCheckpoint = async (store: EventStore, privateKey: KeyObject, now: Date): Promise<SignedCheckpoint> =>
@@ -85,14 +92,20 @@ export const issueCheckpointFrom = async (
   if (previous && comparePositions(await store.headPosition(), previous.position) < 0) {
     throw new Error(`the log ends before ${previous.position}, where the last checkpoint's tree ended: it was cut`);
   }
-  const tree = createTreeAccumulator(previous?.tree);
+  const tree = createLogTree(previous ? { from: previous.tree } : {});
   let position = previous?.position ?? START;
-  for await (const event of logInOrder(store, position)) {
-    tree.add(leafOf(event));
-    position = event.position;
+  try {
+    for await (const page of logPages(store, position)) {
+      for (const event of page) tree.add(event);
+      position = (page.at(-1) as LoggedEvent).position;
+      await tree.keptUp();
+    }
+    const whole = await tree.finish();
+    const checkpoint = signCheckpoint({ treeSize: whole.size(), rootHash: whole.root(), issuedAt: now }, privateKey);
+    return { checkpoint, frontier: { position, tree: whole.frontier() } };
+  } finally {
+    await tree.close();
   }
-  const checkpoint = signCheckpoint({ treeSize: tree.size(), rootHash: tree.root(), issuedAt: now }, privateKey);
-  return { checkpoint, frontier: { position, tree: tree.frontier() } };
 };
 
 export type StoreVerdict = LogVerdict | (CheckpointVerdict & { ok: false; position?: undefined });
@@ -108,18 +121,26 @@ export const verifyStoredLog = async (
   onProgress: (position: Position) => void = () => undefined,
 ): Promise<StoreVerdict> => {
   const verifier = createLogVerifier();
-  const tree = createTreeAccumulator();
-  for await (const event of logInOrder(store)) {
-    onProgress(event.position);
-    const bad = verifier.check(event);
-    if (bad) return bad;
-    if (checkpoint && tree.size() < checkpoint.treeSize) tree.add(leafOf(event));
+  const tree = createLogTree();
+  try {
+    for await (const page of logPages(store)) {
+      for (const event of page) {
+        onProgress(event.position);
+        const bad = verifier.check(event);
+        if (bad) return bad;
+        if (checkpoint && tree.size() < checkpoint.treeSize) tree.add(event);
+      }
+      await tree.keptUp();
+    }
+    if (checkpoint) {
+      const whole = await tree.finish();
+      const verdict = checkpointVerdict({ leafCount: whole.size(), root: whole.root() }, checkpoint);
+      if (!verdict.ok) return verdict;
+    }
+    return verifier.verdict();
+  } finally {
+    await tree.close();
   }
-  if (checkpoint) {
-    const verdict = checkpointVerdict({ leafCount: tree.size(), root: tree.root() }, checkpoint);
-    if (!verdict.ok) return verdict;
-  }
-  return verifier.verdict();
 };
 
 const leavesUpTo = async (
@@ -129,10 +150,12 @@ const leavesUpTo = async (
   if (treeSize > proofTreeSizeMax) throw new RangeError(`proofs are built over at most ${proofTreeSizeMax} events`);
   const leaves: Buffer[] = [];
   const positions: Position[] = [];
-  for await (const event of logInOrder(store)) {
+  for await (const page of logPages(store)) {
+    for (const event of page.slice(0, treeSize - leaves.length)) {
+      leaves.push(leafOf(event));
+      positions.push(event.position);
+    }
     if (leaves.length >= treeSize) break;
-    leaves.push(leafOf(event));
-    positions.push(event.position);
   }
   if (leaves.length < treeSize) throw new RangeError(`the log holds ${leaves.length} events, not ${treeSize}`);
   return { leaves, positions };

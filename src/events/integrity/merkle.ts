@@ -63,13 +63,16 @@ export interface TreeFrontier {
   subtrees: { root: Buffer; leafCount: number }[];
 }
 
+/** The leaf count of a complete subtree: a power of two. */
+export const isCompleteSubtreeSize = (count: number): boolean => Number.isSafeInteger(count) && isPowerOfTwo(count);
+
 const checkFrontier = ({ size, subtrees }: TreeFrontier): void => {
   let remaining = size;
   let previousCount = Number.POSITIVE_INFINITY;
   for (const { root, leafCount } of subtrees) {
     requireHash(root, 'subtree root');
-    const isPowerOfTwo = Number.isSafeInteger(leafCount) && leafCount > 0 && Number.isInteger(Math.log2(leafCount));
-    if (!isPowerOfTwo || leafCount >= previousCount) throw new RangeError('not the frontier of a Merkle tree');
+    if (!isCompleteSubtreeSize(leafCount) || leafCount >= previousCount)
+      throw new RangeError('not the frontier of a Merkle tree');
     previousCount = leafCount;
     remaining -= leafCount;
   }
@@ -83,21 +86,30 @@ export const createTreeAccumulator = (from?: TreeFrontier) => {
     ? from.subtrees.map((item) => ({ ...item }))
     : [];
   let size = from?.size ?? 0;
+  /**
+   * The root of a complete subtree of `leafCount` leaves (a power of two) hashed elsewhere, as if its leaves were
+   * added one by one: only where the tree's size is a multiple of leafCount, which is where such a subtree starts.
+   */
+  const addSubtree = (root: Buffer, leafCount: number): void => {
+    requireHash(root, leafCount === 1 ? 'leaf hash' : 'subtree root');
+    if (!isCompleteSubtreeSize(leafCount) || size % leafCount !== 0) {
+      throw new RangeError(`a complete subtree of ${leafCount} leaves cannot start at leaf ${size}`);
+    }
+    let subtree = { root, leafCount };
+    let left = completeSubtrees.at(-1);
+    while (left !== undefined && left.leafCount === subtree.leafCount) {
+      completeSubtrees.pop();
+      subtree = { root: nodeHash(left.root, subtree.root), leafCount: 2 * subtree.leafCount };
+      left = completeSubtrees.at(-1);
+    }
+    completeSubtrees.push(subtree);
+    size += leafCount;
+  };
   return {
     /** The state to go on from later (createTreeAccumulator(frontier)). */
     frontier: (): TreeFrontier => ({ size, subtrees: completeSubtrees.map((item) => ({ ...item })) }),
-    add(leaf: Buffer): void {
-      requireHash(leaf, 'leaf hash');
-      let subtree = { root: leaf, leafCount: 1 };
-      let left = completeSubtrees.at(-1);
-      while (left !== undefined && left.leafCount === subtree.leafCount) {
-        completeSubtrees.pop();
-        subtree = { root: nodeHash(left.root, subtree.root), leafCount: 2 * subtree.leafCount };
-        left = completeSubtrees.at(-1);
-      }
-      completeSubtrees.push(subtree);
-      size += 1;
-    },
+    add: (leaf: Buffer): void => addSubtree(leaf, 1),
+    addSubtree,
     size: (): number => size,
     /** The root of the leaves added so far; adding may go on afterwards. */
     root(): Buffer {
@@ -110,6 +122,8 @@ export const createTreeAccumulator = (from?: TreeFrontier) => {
     },
   };
 };
+
+export type TreeAccumulator = ReturnType<typeof createTreeAccumulator>;
 
 /**
  * PATH(index, D[n]) of RFC 9162 §2.1.3.1: the sibling subtree roots from the leaf up to the root. Walks down from the

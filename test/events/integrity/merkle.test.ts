@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   consistencyProof,
+  createTreeAccumulator,
   emptyTreeHash,
   inclusionProof,
   leafHash,
@@ -88,6 +89,32 @@ describe('Merkle tree hashing (RFC 9162 §2.1.1)', () => {
 
   it('refuses a leaf hash that is not 32 bytes', () => {
     expect(() => rootOf([Buffer.alloc(31)])).toThrow(RangeError);
+  });
+});
+
+describe('complete subtrees added whole', () => {
+  it('gives the same tree as their leaves added one by one, wherever each starts at a multiple of its size', () => {
+    const leafHashes = leavesOf(23);
+    const tree = createTreeAccumulator();
+    tree.add(leafHashes[0] as Buffer);
+    tree.add(leafHashes[1] as Buffer);
+    tree.addSubtree(definitionalRoot(leafHashes.slice(2, 4)), 2);
+    tree.addSubtree(definitionalRoot(leafHashes.slice(4, 8)), 4);
+    tree.addSubtree(definitionalRoot(leafHashes.slice(8, 16)), 8);
+    leafHashes.slice(16).forEach((leaf) => tree.add(leaf));
+    expect(tree.size()).toBe(23);
+    expect(tree.root()).toEqual(rootOf(leafHashes));
+  });
+
+  it('refuses a subtree that does not start at a multiple of its size', () => {
+    const tree = createTreeAccumulator();
+    tree.add(leavesOf(1)[0] as Buffer);
+    expect(() => tree.addSubtree(definitionalRoot(leavesOf(2)), 2)).toThrow(RangeError);
+    expect(tree.size()).toBe(1);
+  });
+
+  it('refuses a subtree whose leaf count is not a power of two', () => {
+    expect(() => createTreeAccumulator().addSubtree(definitionalRoot(leavesOf(3)), 3)).toThrow(RangeError);
   });
 });
 

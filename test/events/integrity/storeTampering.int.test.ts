@@ -11,7 +11,7 @@ import {
   proveInclusion,
   verifyStoredLog,
 } from '../../../src/events/integrity/logAudit';
-import { leafHash, verifyConsistency, verifyInclusion } from '../../../src/events/integrity/merkle';
+import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../src/events/integrity/merkle';
 import { eventDigest, genesisHash, merkleLeafOf } from '../../../src/events/integrity/eventHash';
 import { canonicalJson } from '../../../src/events/canonicalJson';
 import { temporaryFolder } from '../../support/ledgerService';
@@ -162,6 +162,39 @@ describe('the stored log', () => {
     const checkpoint = await issueCheckpoint(store, privateKey, now);
     await store.appendToStream('subject-a', [deed(4)], { expectedRevision: 2n });
     expect(await verifyStoredLog(store, checkpoint)).toEqual({ ok: true, eventCount: 10 });
+  });
+});
+
+describe('a log longer than a run of the tree (its runs hashed on a worker thread)', () => {
+  const appendDeeds = async (stream: string, count: number): Promise<void> => {
+    for (let done = 0; done < count; done += 100) {
+      const batch = Array.from({ length: Math.min(100, count - done) }, () => deed(1));
+      await store.appendToStream(stream, batch, { expectedRevision: done === 0 ? 'no_stream' : BigInt(done - 1) });
+    }
+  };
+  const leafByLeafRoot = async (): Promise<string> => {
+    const events = await store.readAll({ maxCount: 10_000 });
+    return rootOf(events.map((event) => leafHash(merkleLeafOf(event, event.hash!)))).toString('hex');
+  };
+
+  it('signs the root of the tree built leaf by leaf, and verifies against it', async () => {
+    await appendDeeds('subject-d', 1_500);
+    await appendDeeds('subject-e', 1_100);
+    const checkpoint = await issueCheckpoint(store, privateKey, now);
+    expect(checkpoint.treeSize).toBe(2_609);
+    expect(checkpoint.rootHash).toBe(await leafByLeafRoot());
+    expect(await verifyStoredLog(store, checkpoint)).toEqual({ ok: true, eventCount: 2_609 });
+  });
+
+  it('detects a stream rewritten with recomputed hashes in a later run', async () => {
+    await appendDeeds('subject-d', 1_500);
+    await appendDeeds('subject-e', 1_100);
+    const checkpoint = await issueCheckpoint(store, privateKey, now);
+    db.prepare('DELETE FROM events WHERE stream_name = ?').run('subject-e');
+    db.prepare('DELETE FROM streams WHERE stream_name = ?').run('subject-e');
+    await appendDeeds('subject-e', 1_100);
+    expect(await verifyStoredLog(store)).toMatchObject({ ok: true });
+    expect(await verifyStoredLog(store, checkpoint)).toMatchObject({ ok: false, reason: 'root-mismatch' });
   });
 });
 
