@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
 import type { AccessRecord } from '../events/ledgerEvents';
-import { foldByType, type Projection } from './projection';
+import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The access log, read two ways: by the subject whose data was read (a resident sees who looked at their
@@ -41,17 +41,20 @@ interface Row {
   record: string;
 }
 
+const readIndexes: ReadIndex[] = [
+  { name: 'access_log_by_subject', on: 'access_log (subject_id, position, record_index)' },
+  { name: 'access_log_by_viewer', on: 'access_log (viewer_id, position, record_index)' },
+  { name: 'access_log_by_viewer_and_subject', on: 'access_log (viewer_id, subject_id, position, record_index)' },
+];
+
 export const createAccessLogProjection = (db: Database): Projection & AccessLogReadModel => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS access_log (
       position TEXT NOT NULL, record_index INTEGER NOT NULL, subject_id TEXT NOT NULL, viewer_id TEXT NOT NULL,
       record TEXT NOT NULL,
       PRIMARY KEY (position, record_index)) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS access_log_by_subject ON access_log (subject_id, position, record_index);
-    CREATE INDEX IF NOT EXISTS access_log_by_viewer ON access_log (viewer_id, position, record_index);
-    CREATE INDEX IF NOT EXISTS access_log_by_viewer_and_subject
-      ON access_log (viewer_id, subject_id, position, record_index);
   `);
+  createReadIndexes(db, readIndexes);
   const insertRecord = db.prepare(
     `INSERT OR IGNORE INTO access_log (position, record_index, subject_id, viewer_id, record)
      VALUES (?, ?, ?, ?, ?)`,
@@ -76,6 +79,7 @@ export const createAccessLogProjection = (db: Database): Projection & AccessLogR
   return {
     name: 'accessLog',
     version: 1,
+    readIndexes,
     reset() {
       db.exec('DELETE FROM access_log');
     },

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../events/eventStore';
 import type { EntryProposed } from '../events/ledgerEvents';
-import { foldByType, type Projection } from './projection';
+import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The approvers' queue (four eyes): every entry proposed for a second person's approval, and what became
@@ -36,13 +36,15 @@ export interface ApprovalsReadModel {
   subjectOfEntry(entryId: string): string | undefined;
 }
 
+const readIndexes: ReadIndex[] = [{ name: 'approvals_by_status', on: 'approvals (status, position)' }];
+
 export const createApprovalsProjection = (db: Database): Projection & ApprovalsReadModel => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS approvals (
       entry_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL,
       item TEXT NOT NULL);
-    CREATE INDEX IF NOT EXISTS approvals_by_status ON approvals (status, position);
   `);
+  createReadIndexes(db, readIndexes);
   const insert = db.prepare(
     "INSERT OR IGNORE INTO approvals (entry_id, subject_id, position, status, item) VALUES (?, ?, ?, 'pending', ?)",
   );
@@ -80,6 +82,7 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
   return {
     name: 'approvals',
     version: 1,
+    readIndexes,
     reset() {
       db.exec('DELETE FROM approvals');
     },

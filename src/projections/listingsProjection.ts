@@ -10,7 +10,7 @@ import type {
 import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
 import type { SchemeBook } from '../ledger/schemeBook';
 import { addWorkingDays, hasDeadlinePassed, type WorkingDayCalendar } from '../ledger/workingDays';
-import { foldByType, type Projection } from './projection';
+import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The blacklist and the red list as they stand at any instant, each listing's record, the listings that
@@ -120,21 +120,26 @@ const itemOf = (record: ListingRecord): ListingItem => ({
   responsiblePersons: record.responsiblePersons,
 });
 
+// The partial indexes hold only listings not removed: the lists and the queue never look at the others.
+const readIndexes: ReadIndex[] = [
+  { name: 'listings_standing_by_list', on: 'listings (list, position) WHERE removed_at IS NULL' },
+  { name: 'listings_standing_by_until', on: 'listings (until) WHERE removed_at IS NULL' },
+  {
+    name: 'listings_requested_by_due',
+    on: 'listings (request_due_by) WHERE removed_at IS NULL AND request_due_by IS NOT NULL',
+  },
+];
+
 export const createListingsProjection = (
   db: Database,
   { schemes, calendar }: ListingsProjectionOptions,
 ): Projection & ListingsReadModel => {
   // Instants are stored as toISOString() text, whose order is their order in time.
-  // The partial indexes hold only listings not removed: the lists and the queue never look at the others.
   db.exec(`
     CREATE TABLE IF NOT EXISTS listings (
       listing_id TEXT PRIMARY KEY, position TEXT NOT NULL UNIQUE, list TEXT NOT NULL, subject_id TEXT NOT NULL,
       listed_at TEXT NOT NULL, until TEXT NOT NULL, removal_due_working_days INTEGER NOT NULL,
       request_reason TEXT, request_due_by TEXT, removed_at TEXT, last_position TEXT NOT NULL, record TEXT NOT NULL);
-    CREATE INDEX IF NOT EXISTS listings_standing_by_list ON listings (list, position) WHERE removed_at IS NULL;
-    CREATE INDEX IF NOT EXISTS listings_standing_by_until ON listings (until) WHERE removed_at IS NULL;
-    CREATE INDEX IF NOT EXISTS listings_requested_by_due ON listings (request_due_by)
-      WHERE removed_at IS NULL AND request_due_by IS NOT NULL;
     CREATE TABLE IF NOT EXISTS listing_bindings (
       subject_id TEXT NOT NULL, listing_id TEXT NOT NULL, bound_as TEXT NOT NULL,
       PRIMARY KEY (subject_id, listing_id)) WITHOUT ROWID;
@@ -142,6 +147,7 @@ export const createListingsProjection = (
       restriction TEXT NOT NULL, position TEXT NOT NULL, listing_id TEXT NOT NULL,
       PRIMARY KEY (restriction, position)) WITHOUT ROWID;
   `);
+  createReadIndexes(db, readIndexes);
   const insertListing = db.prepare(
     `INSERT OR IGNORE INTO listings (listing_id, position, list, subject_id, listed_at, until, removal_due_working_days,
        last_position, record)
@@ -258,6 +264,7 @@ export const createListingsProjection = (
   return {
     name: 'listings',
     version: 1,
+    readIndexes,
     reset() {
       db.exec('DELETE FROM listings; DELETE FROM listing_bindings; DELETE FROM listing_restrictions;');
     },

@@ -3,7 +3,7 @@ import type { Position } from '../events/eventStore';
 import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
 import { objectionEventTypes, type ObjectionDecided, type ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
-import type { Projection } from './projection';
+import { createReadIndexes, type Projection, type ReadIndex } from './projection';
 
 /**
  * Objections as officers work them and subjects follow them: each objection's record with its deadline
@@ -195,18 +195,22 @@ const change = (record: ObjectionRecord, event: LedgerEvent): ObjectionRecord =>
 
 const timesOf = ({ dueBy, at }: { dueBy: string; at: string }) => ({ dueBy, at });
 
+// Instants are stored as toISOString() text, whose order is their order in time. The partial indexes hold only
+// objections awaiting a decision: the disputed entries and the sweep never look at the others.
+const readIndexes: ReadIndex[] = [
+  { name: 'objections_by_status', on: 'objections (status, position)' },
+  { name: 'objections_by_assignee', on: 'objections (assignee, position) WHERE assignee IS NOT NULL' },
+  { name: 'objections_awaiting_by_due', on: 'objections (due_by, objection_id) WHERE due_by IS NOT NULL' },
+  { name: 'objections_awaiting_by_subject', on: 'objections (subject_id) WHERE due_by IS NOT NULL' },
+];
+
 export const createObjectionsProjection = (db: Database): Projection & ObjectionsReadModel => {
-  // Instants are stored as toISOString() text, whose order is their order in time. The partial indexes hold
-  // only objections awaiting a decision: the disputed entries and the sweep never look at the others.
   db.exec(`
     CREATE TABLE IF NOT EXISTS objections (
       objection_id TEXT PRIMARY KEY, position TEXT NOT NULL UNIQUE, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL,
       status TEXT NOT NULL, assignee TEXT, due_by TEXT, last_position TEXT NOT NULL, record TEXT NOT NULL);
-    CREATE INDEX IF NOT EXISTS objections_by_status ON objections (status, position);
-    CREATE INDEX IF NOT EXISTS objections_by_assignee ON objections (assignee, position) WHERE assignee IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS objections_awaiting_by_due ON objections (due_by, objection_id) WHERE due_by IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS objections_awaiting_by_subject ON objections (subject_id) WHERE due_by IS NOT NULL;
   `);
+  createReadIndexes(db, readIndexes);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO objections (objection_id, position, subject_id, entry_id, status, due_by, last_position, record)
      VALUES (@objectionId, @position, @subjectId, @entryId, 'pending', @decisionDueBy, @position, @record)`,
@@ -268,6 +272,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   return {
     name: 'objections',
     version: 1,
+    readIndexes,
     eventTypes: objectionEventTypes,
     reset() {
       db.exec('DELETE FROM objections;');

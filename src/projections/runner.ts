@@ -8,13 +8,13 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../events/eventStore';
-import type { Projection } from './projection';
+import { createReadIndexes, dropReadIndexes, type Projection } from './projection';
 
 /**
  * Feeds projections from the store. It subscribes from the lowest saved checkpoint, applies events in
  * batches, and writes each batch together with the projections' checkpoints in one SQLite transaction, so
  * a restart resumes exactly after the last applied event. A projection whose saved version differs from
- * its code's is rebuilt from zero.
+ * its code's is rebuilt from zero: without its read indexes, which are built once the runner has caught up.
  */
 
 /**
@@ -70,6 +70,20 @@ export const createProjectionRunner = ({
   );
 
   const checkpoints = new Map<string, Position>();
+  /** Projections rebuilding from zero, whose read indexes are built when the runner has caught up. */
+  const indexesToBuild = new Set<Projection>();
+  const startFromZero = (projection: Projection): void => {
+    projection.reset();
+    dropReadIndexes(db, projection.readIndexes);
+    indexesToBuild.add(projection);
+    saveCheckpoint.run(projection.name, projection.version, START);
+    checkpoints.set(projection.name, START);
+  };
+  const buildReadIndexes = (): void => {
+    for (const projection of indexesToBuild) createReadIndexes(db, projection.readIndexes);
+    indexesToBuild.clear();
+  };
+
   const loadCheckpoints = db.transaction(() => {
     // The checkpoints of projections that no longer exist (the history, now folded when read) are let go.
     db.prepare('DELETE FROM projection_checkpoints WHERE name NOT IN (SELECT value FROM json_each(?))').run(
@@ -81,9 +95,7 @@ export const createProjectionRunner = ({
         checkpoints.set(projection.name, saved.position);
         continue;
       }
-      projection.reset();
-      saveCheckpoint.run(projection.name, projection.version, START);
-      checkpoints.set(projection.name, START);
+      startFromZero(projection);
     }
   });
   loadCheckpoints();
@@ -139,6 +151,8 @@ export const createProjectionRunner = ({
       for await (const item of current) {
         if (isCaughtUp(item)) {
           flush(batch, laterOf(item.position, batch.at(-1)?.position ?? START));
+          // Before anyone waiting for this position resumes: they are resolved, not yet run.
+          buildReadIndexes();
           batch = [];
           continue;
         }
@@ -189,11 +203,7 @@ export const createProjectionRunner = ({
     reset() {
       if (subscription) throw new Error('stop the projection runner before resetting it');
       db.transaction(() => {
-        for (const projection of projections) {
-          projection.reset();
-          saveCheckpoint.run(projection.name, projection.version, START);
-          checkpoints.set(projection.name, START);
-        }
+        for (const projection of projections) startFromZero(projection);
       })();
     },
   };

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../events/eventStore';
 import type { EntryPosted, SubjectRegistered } from '../events/ledgerEvents';
 import type { ScoredEntry } from '../ledger/score';
-import { foldByType, type Projection } from './projection';
+import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * Subjects and the entries that can count towards their score. The score itself is computed at read
@@ -30,6 +30,19 @@ export interface ScoreReadModel {
   dueExpiries(at: Date, limit: number): { subjectId: string; entryId: string }[];
 }
 
+const readIndexes: ReadIndex[] = [
+  {
+    name: 'score_entries_by_expiry',
+    on: 'score_entries (effective_until) WHERE reversed = 0 AND ended_at IS NULL AND expired = 0',
+  },
+  // Covering: a score read is one range of adjacent index rows.
+  {
+    name: 'score_entries_live_by_subject',
+    on: `score_entries (subject_id, occurred_at, entry_id, rule_code, direction, points, grade_cap, severity,
+      effective_until, scheme_version, ended_at) WHERE reversed = 0 AND expired = 0`,
+  },
+];
+
 export const createScoreProjection = (db: Database): Projection & ScoreReadModel => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS score_subjects (
@@ -40,13 +53,9 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
       points INTEGER NOT NULL, grade_cap TEXT, severity TEXT NOT NULL, occurred_at TEXT NOT NULL,
       effective_until TEXT NOT NULL, scheme_version TEXT NOT NULL,
       reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
-    CREATE INDEX IF NOT EXISTS score_entries_by_expiry ON score_entries (effective_until)
-      WHERE reversed = 0 AND ended_at IS NULL AND expired = 0;
     DROP INDEX IF EXISTS score_entries_by_subject;
-    CREATE INDEX IF NOT EXISTS score_entries_live_by_subject ON score_entries (subject_id, occurred_at, entry_id,
-        rule_code, direction, points, grade_cap, severity, effective_until, scheme_version, ended_at)
-      WHERE reversed = 0 AND expired = 0;
   `);
+  createReadIndexes(db, readIndexes);
   // Positional parameters: binding by name looks each one up in an object built for it, which a rebuild pays
   // millions of times.
   const insertSubject = db.prepare(
@@ -97,6 +106,7 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
     name: 'scores',
     // 2: entries are read from a covering index of the entries not reversed and not expired.
     version: 2,
+    readIndexes,
     reset() {
       db.exec('DELETE FROM score_subjects; DELETE FROM score_entries;');
     },

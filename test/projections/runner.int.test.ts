@@ -2,7 +2,7 @@ import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 import type { EventStore } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted, type SubjectRegistered } from '../../src/events/ledgerEvents';
-import type { Projection } from '../../src/projections/projection';
+import { createReadIndexes, type Projection } from '../../src/projections/projection';
 import { createProjectionRunner } from '../../src/projections/runner';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
 import { evidenceOf } from '../support/ledgerService';
@@ -43,13 +43,23 @@ const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
     'INSERT INTO stream_counts (stream, events) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET events = events + 1',
   );
   const select = db.prepare('SELECT events FROM stream_counts WHERE stream = ?');
-  const projection: Projection & { eventsIn(stream: string): number } = {
+  const readIndexes = [{ name: 'stream_counts_by_events', on: 'stream_counts (events)' }];
+  createReadIndexes(db, readIndexes);
+  const indexed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'stream_counts_by_events'").pluck();
+  /** Whether the read index was there as each event was applied. */
+  const appliedWithIndex: boolean[] = [];
+  const projection: Projection & { eventsIn(stream: string): number; appliedWithIndex: boolean[] } = {
     name: 'streamCounts',
     version: 1,
     eventTypes: ['SubjectRegistered', 'EntryPosted'],
+    readIndexes,
     reset: () => db.exec('DELETE FROM stream_counts'),
-    apply: (event) => void bump.run(event.streamName),
+    apply: (event) => {
+      appliedWithIndex.push(indexed.get() === 1);
+      bump.run(event.streamName);
+    },
     eventsIn: (stream) => (select.get(stream) as { events: number } | undefined)?.events ?? 0,
+    appliedWithIndex,
   };
   return projection;
 };
@@ -146,6 +156,43 @@ describe('the projection runner', () => {
     await runner.catchUp(2_000);
     expect(dump()).toEqual(built);
     await runner.stop();
+  });
+
+  it('rebuilds from zero without the read indexes, and builds them once it has caught up', async () => {
+    const { db, store, runner, counts } = setUp();
+    await append(store, 'a', [
+      { type: 'SubjectRegistered', data: registered('a') },
+      { type: 'EntryPosted', data: posted('a', -10, '2026-02-01T00:00:00.000Z') },
+    ]);
+    runner.reset();
+    runner.start();
+    expect(await runner.catchUp(2_000)).toBe(true);
+    expect(counts.appliedWithIndex).toEqual([false, false]);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").pluck().all();
+    expect(indexes).toEqual(
+      expect.arrayContaining(['stream_counts_by_events', 'score_entries_by_expiry', 'score_entries_live_by_subject']),
+    );
+    await runner.stop();
+  });
+
+  it('keeps the read indexes of a projection that goes on from its checkpoint', async () => {
+    const { db, store, runner } = setUp();
+    await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    runner.start();
+    await runner.catchUp(2_000);
+    await runner.stop();
+    const counts = createStreamCounts(db);
+    const rerun = createProjectionRunner({
+      store,
+      db,
+      projections: [createScoreProjection(db), counts],
+      onFailure: () => undefined,
+    });
+    await append(store, 'a', [{ type: 'EntryPosted', data: posted('a', -10, '2026-02-01T00:00:00.000Z') }]);
+    rerun.start();
+    expect(await rerun.catchUp(2_000)).toBe(true);
+    expect(counts.appliedWithIndex).toEqual([true]);
+    await rerun.stop();
   });
 
   it('applies an event only once when the same batch is offered again', async () => {
