@@ -25,6 +25,7 @@ import { createProjectionRunner, type ProjectionRunner } from './projections/run
 import { createReadModels } from './projections/readModels';
 import { createAccessRecorder } from './api/accessRecorder';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { calendarCoverage, registerCalendarMetrics } from './ledger/calendarCoverage';
 import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
 import { createListings } from './ledger/listings';
 import { expireDueEntries } from './ledger/expirySweep';
@@ -155,6 +156,8 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const { logger } = options;
   const scheme = loadScheme(options.schemePath);
   const calendar = loadCalendar(options.calendarPath ?? defaultCalendarPath());
+  const coverage = calendarCoverage(calendar, clock());
+  if (coverage.warning) logger.warn({ calendar: coverage }, coverage.warning);
   const db = openLedgerDatabase(options.dbPath);
   const schemas = schemaRegistry();
   const store = withEventValidation(await openEventStore(options, db, clock), schemas);
@@ -198,6 +201,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   // The process's own figures (resident memory, heap, event-loop lag, GC), for operators and the benchmarks.
   collectDefaultMetrics({ register: metrics });
   registerListingMetrics(metrics, listingsView, clock);
+  registerCalendarMetrics(metrics, calendar, clock);
   const objections = createObjections({ store, ledger, schemes, calendar, clock });
   const idempotencyRecords = createIdempotencyRecords(db);
   const app = createApp({
@@ -212,6 +216,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     checkpoints,
     issueCheckpoint: signCheckpointNow,
     checkpointPublicKey: checkpointKeys.publicKey,
+    calendarCoverage: () => calendarCoverage(calendar, clock()),
     authenticate: authenticate(authentication.verifyToken, authentication.apiKeys),
     ledger,
     scores,

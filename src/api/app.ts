@@ -17,6 +17,7 @@ import { authorize } from './auth/authenticate';
 import { limitBodyDepth, rateLimitFailedAuthentication, rateLimitPerPrincipal } from './hardening';
 import { createIdempotentRoute } from './idempotency';
 import type { Registry } from 'prom-client';
+import type { CalendarCoverage } from '../ledger/calendarCoverage';
 import type { Listings } from '../ledger/listings';
 import type { ListingsReadModel } from '../projections/listingsProjection';
 import { accessLogRoutes } from './routes/accessLog';
@@ -73,6 +74,8 @@ export interface AppDependencies {
   checkpoints: CheckpointRecords;
   issueCheckpoint: () => Promise<SignedCheckpoint>;
   checkpointPublicKey: KeyObject;
+  /** How long the working-day calendar still answers, for /healthz. */
+  calendarCoverage: () => CalendarCoverage;
   clock: () => Date;
   version: string;
   onUnexpectedError: (error: unknown, req: Request) => void;
@@ -119,7 +122,7 @@ export const createApp = (deps: AppDependencies): Express => {
     res.json({ type: problemTypeUri(code), ...problemTypes[code] });
   });
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', projectedPosition: deps.runner.position() });
+    res.json({ status: 'ok', projectedPosition: deps.runner.position(), calendar: deps.calendarCoverage() });
   });
 
   app.use((req) => {

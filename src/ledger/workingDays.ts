@@ -100,6 +100,10 @@ const nextDay = (date: string): string => formatDate(new Date(parseDate(date).ge
 const endOfLocalDay = (calendar: WorkingDayCalendar, date: string): Date =>
   new Date(parseDate(nextDay(date)).getTime() - calendar.offsetMs);
 
+/** The end of the calendar's last covered day: 24:00 local on 31 December of its last year, as a UTC instant. */
+export const coverEndsAt = (calendar: WorkingDayCalendar): Date =>
+  endOfLocalDay(calendar, `${calendar.years.to}-12-31`);
+
 /** Whether `date` (ISO, local) is a working day: a make-up day always is; a holiday or a weekly day off is not. */
 export const isWorkingDay = (calendar: WorkingDayCalendar, date: string): boolean => {
   const year = Number(date.slice(0, 4));
