@@ -69,11 +69,19 @@ const pepperFrom = (text: string): Buffer => {
   return Buffer.from(text, 'hex');
 };
 
-const instantFrom = (name: string, text: string): Date => {
+/** An ISO date-time (a date, T, a time), or undefined: Date alone also takes "2026" and "April 5". */
+export const isoInstantOf = (text: string): Date | undefined => {
   const instant = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
-    throw new ConfigError(`${name} must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
-  }
+  return /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(instant.getTime()) ? instant : undefined;
+};
+
+/** What a refusal of an instant says, naming where it was given. */
+export const notAnInstant = (name: string, text: string): string =>
+  `${name} must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`;
+
+const instantFrom = (name: string, text: string): Date => {
+  const instant = isoInstantOf(text);
+  if (!instant) throw new ConfigError(notAnInstant(name, text));
   return instant;
 };
 

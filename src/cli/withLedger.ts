@@ -18,7 +18,8 @@ export const withLedger = async <T>(
     publishScheme: false,
     followProjections,
     clock: clockOf(config),
-    logger: pino({ level: logLevel ?? config.logLevel }),
+    // To stderr: a command's stdout is its answer (a checkpoint, a verdict), which a log line would spoil.
+    logger: pino({ level: logLevel ?? config.logLevel }, pino.destination(2)),
   });
   try {
     return await use(service);

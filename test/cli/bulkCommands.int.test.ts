@@ -132,6 +132,9 @@ describe('the built CLI', () => {
     );
     expect(replayed).toMatchObject({ subjectId: 'r-000001', view: 'known' });
     expect(typeof replayed.score).toBe('number');
+    // A year alone is a Date, but not an instant an auditor means.
+    const yearAlone = await fails('replay', '--subject', 'r-000001', '--as-of', '2026');
+    expect(yearAlone?.stderr).toContain('--as-of must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not 2026');
 
     writeFileSync(join(folder.path, 'change.json'), JSON.stringify({ rules: { 'TRF-TICKET': { points: -1 } } }));
     const at = new Date().toISOString();

@@ -46,8 +46,7 @@ export const registerAudit = (program: Command): void => {
       }
       if (!options.subject || !options.asOf) throw new Error('replay needs --subject and --as-of (or --what-if)');
       const subjectId = options.subject;
-      const at = new Date(options.asOf);
-      if (Number.isNaN(at.getTime())) throw new Error(`--as-of must be an ISO date-time, not ${options.asOf}`);
+      const at = instantOption(options.asOf, '--as-of');
       if (options.view !== 'known' && options.view !== 'corrected') throw new Error('--view is known or corrected');
       const view: ReplayView = options.view;
       await withLedger(async (service) => {

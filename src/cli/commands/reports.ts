@@ -1,4 +1,4 @@
-import { clockOf, readConfig } from '../../config';
+import { clockOf, isoInstantOf, notAnInstant, readConfig } from '../../config';
 import { openReportSources, type ReportSources } from '../../reports/reportSources';
 import { runFairness, runWhatIf } from '../../reports/reportRuns';
 import { fairnessText, whatIfText } from '../../reports/reportText';
@@ -19,10 +19,8 @@ const withReportSources = async (use: (sources: ReportSources) => Promise<string
 
 /** An instant given on the command line; a refusal names the option it was given as (`--at`, `--as-of`). */
 export const instantOption = (text: string, option: string): Date => {
-  const instant = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(instant.getTime())) {
-    throw new Error(`${option} must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not ${text}`);
-  }
+  const instant = isoInstantOf(text);
+  if (!instant) throw new Error(notAnInstant(option, text));
   return instant;
 };
 
