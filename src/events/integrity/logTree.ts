@@ -46,6 +46,9 @@ export const createLogTree = ({ from, runLeaves = logTreeRunLeaves }: LogTreeOpt
   const hashRun = (leafTexts: string[]): void => {
     hasher ??= startSubtreeHasher();
     const root = hasher.rootOf(leafTexts);
+    // Handled now, so that a refusal before the runs ahead of it are added is not an unhandled rejection; the
+    // chain below still sees it.
+    root.catch(() => undefined);
     runsWaiting += 1;
     rootsAdded = rootsAdded
       .then(() => root)

@@ -43,7 +43,10 @@ parentPort.on('message', ({ joined, count }) => {
 export const startSubtreeHasher = (): SubtreeHasher => {
   const worker = new Worker(workerSource, { eval: true });
   const waiting: { resolve: (root: Buffer) => void; reject: (error: unknown) => void }[] = [];
+  /** Once the worker has failed or exited, every run is refused at once rather than posted to nobody. */
+  let stopped: unknown;
   const refuseAll = (error: unknown): void => {
+    stopped ??= error;
     for (const run of waiting.splice(0)) run.reject(error);
   };
   worker.on('message', (root: Uint8Array) => waiting.shift()?.resolve(Buffer.from(root)));
@@ -54,6 +57,7 @@ export const startSubtreeHasher = (): SubtreeHasher => {
       if (!isCompleteSubtreeSize(leafTexts.length)) {
         return Promise.reject(new RangeError(`a perfect tree has a power of two of leaves, not ${leafTexts.length}`));
       }
+      if (stopped !== undefined) return Promise.reject(stopped);
       return new Promise((resolve, reject) => {
         waiting.push({ resolve, reject });
         // One string crosses to the worker far cheaper than an array of a thousand.

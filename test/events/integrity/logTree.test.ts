@@ -80,6 +80,8 @@ describe('the subtree hasher', () => {
     const hasher = startSubtreeHasher();
     try {
       await expect(hasher.rootOf(['a\nb', 'c'])).rejects.toThrow('line break');
+      // The worker is gone: a later run is refused, not left waiting for ever.
+      await expect(hasher.rootOf(['a', 'b'])).rejects.toThrow('line break');
     } finally {
       await hasher.close();
     }
