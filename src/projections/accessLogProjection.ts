@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
 import type { AccessRecord } from '../events/ledgerEvents';
-import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
+import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The access log, read two ways: by the subject whose data was read (a resident sees who looked at their
@@ -54,7 +54,6 @@ export const createAccessLogProjection = (db: Database): Projection & AccessLogR
       record TEXT NOT NULL,
       PRIMARY KEY (position, record_index)) WITHOUT ROWID;
   `);
-  createReadIndexes(db, readIndexes);
   const insertRecord = db.prepare(
     `INSERT OR IGNORE INTO access_log (position, record_index, subject_id, viewer_id, record)
      VALUES (?, ?, ?, ?, ?)`,

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../events/eventStore';
 import type { EntryProposed } from '../events/ledgerEvents';
-import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
+import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The approvers' queue (four eyes): every entry proposed for a second person's approval, and what became
@@ -44,7 +44,6 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
       entry_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL,
       item TEXT NOT NULL);
   `);
-  createReadIndexes(db, readIndexes);
   const insert = db.prepare(
     "INSERT OR IGNORE INTO approvals (entry_id, subject_id, position, status, item) VALUES (?, ?, ?, 'pending', ?)",
   );

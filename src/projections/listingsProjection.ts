@@ -10,7 +10,7 @@ import type {
 import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
 import type { SchemeBook } from '../ledger/schemeBook';
 import { addWorkingDays, hasDeadlinePassed, type WorkingDayCalendar } from '../ledger/workingDays';
-import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
+import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * The blacklist and the red list as they stand at any instant, each listing's record, the listings that
@@ -147,7 +147,6 @@ export const createListingsProjection = (
       restriction TEXT NOT NULL, position TEXT NOT NULL, listing_id TEXT NOT NULL,
       PRIMARY KEY (restriction, position)) WITHOUT ROWID;
   `);
-  createReadIndexes(db, readIndexes);
   const insertListing = db.prepare(
     `INSERT OR IGNORE INTO listings (listing_id, position, list, subject_id, listed_at, until, removal_due_working_days,
        last_position, record)

@@ -3,7 +3,7 @@ import type { Position } from '../events/eventStore';
 import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
 import { objectionEventTypes, type ObjectionDecided, type ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
-import { createReadIndexes, type Projection, type ReadIndex } from './projection';
+import { type Projection, type ReadIndex } from './projection';
 
 /**
  * Objections as officers work them and subjects follow them: each objection's record with its deadline
@@ -210,7 +210,6 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
       objection_id TEXT PRIMARY KEY, position TEXT NOT NULL UNIQUE, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL,
       status TEXT NOT NULL, assignee TEXT, due_by TEXT, last_position TEXT NOT NULL, record TEXT NOT NULL);
   `);
-  createReadIndexes(db, readIndexes);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO objections (objection_id, position, subject_id, entry_id, status, due_by, last_position, record)
      VALUES (@objectionId, @position, @subjectId, @entryId, 'pending', @decisionDueBy, @position, @record)`,

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../events/eventStore';
 import type { EntryPosted, SubjectRegistered } from '../events/ledgerEvents';
 import type { ScoredEntry } from '../ledger/score';
-import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
+import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
  * Subjects and the entries that can count towards their score. The score itself is computed at read
@@ -55,7 +55,6 @@ export const createScoreProjection = (db: Database): Projection & ScoreReadModel
       reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
     DROP INDEX IF EXISTS score_entries_by_subject;
   `);
-  createReadIndexes(db, readIndexes);
   // Positional parameters: binding by name looks each one up in an object built for it, which a rebuild pays
   // millions of times.
   const insertSubject = db.prepare(

@@ -2,7 +2,7 @@ import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 import type { EventStore } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted, type SubjectRegistered } from '../../src/events/ledgerEvents';
-import { createReadIndexes, type Projection } from '../../src/projections/projection';
+import type { Projection } from '../../src/projections/projection';
 import { createProjectionRunner } from '../../src/projections/runner';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
 import { evidenceOf } from '../support/ledgerService';
@@ -44,7 +44,6 @@ const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
   );
   const select = db.prepare('SELECT events FROM stream_counts WHERE stream = ?');
   const readIndexes = [{ name: 'stream_counts_by_events', on: 'stream_counts (events)' }];
-  createReadIndexes(db, readIndexes);
   const indexed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'stream_counts_by_events'").pluck();
   /** Whether the read index was there as each event was applied. */
   const appliedWithIndex: boolean[] = [];

@@ -49,25 +49,6 @@ export const leafOf = (event: Pick<LoggedEvent, 'position' | 'hash'>): Buffer =>
   return leafHash(merkleLeafOf(event, event.hash));
 };
 
-/** The tree over the first `size` events (all of them by default); rootHash in hex. */
-export const treeHeadOf = async (
-  store: EventStore,
-  size = Number.MAX_SAFE_INTEGER,
-): Promise<{ treeSize: number; rootHash: string }> => {
-  const tree = createLogTree();
-  try {
-    for await (const page of logPages(store)) {
-      for (const event of page.slice(0, size - tree.size())) tree.add(event);
-      if (tree.size() >= size) break;
-      await tree.keptUp();
-    }
-    const whole = await tree.finish();
-    return { treeSize: whole.size(), rootHash: whole.root().toString('hex') };
-  } finally {
-    await tree.close();
-  }
-};
-
 export const issueCheckpoint = async (store: EventStore, privateKey: KeyObject, now: Date): Promise<SignedCheckpoint> =>
   (await issueCheckpointFrom(store, privateKey, now)).checkpoint;
 

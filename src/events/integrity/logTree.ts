@@ -15,7 +15,7 @@ export interface LogTree {
   add(event: Pick<LoggedEvent, 'position' | 'hash'>): void;
   /** Leaves taken so far, hashed or not. */
   size(): number;
-  /** Resolves once the runs waiting for the worker are few: await it between pages, so that memory stays bounded. */
+  /** With more than 64 runs waiting for the worker, resolves once all are hashed: await it between pages, so that memory stays bounded. */
   keptUp(): Promise<void>;
   /** The accumulator over every leaf taken (its root and frontier); ends the worker. */
   finish(): Promise<TreeAccumulator>;

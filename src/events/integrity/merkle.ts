@@ -79,7 +79,10 @@ const checkFrontier = ({ size, subtrees }: TreeFrontier): void => {
   if (!Number.isSafeInteger(size) || remaining !== 0) throw new RangeError('the frontier does not add up to its size');
 };
 
-/** rootOf, one leaf at a time: for leaves that arrive asynchronously (pages of the log); optionally going on from a frontier. */
+/**
+ * rootOf, one leaf (or one complete subtree hashed elsewhere) at a time: for leaves that arrive asynchronously (pages
+ * of the log); optionally going on from a frontier.
+ */
 export const createTreeAccumulator = (from?: TreeFrontier) => {
   if (from) checkFrontier(from);
   const completeSubtrees: { root: Buffer; leafCount: number }[] = from
