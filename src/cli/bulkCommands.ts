@@ -142,7 +142,7 @@ export const exportCommand = (
   });
 
 export const importCommand = (file: string, settings: BulkCommandSettings): Promise<ImportSummary> =>
-  withBulkStore(settings, async ({ store, inOneCommit }) => {
+  withBulkStore(settings, async ({ store, inOneCommit, startCommitWorker }) => {
     const { stderr } = settings;
     const bar = progressBar(
       stderr,
@@ -151,6 +151,7 @@ export const importCommand = (file: string, settings: BulkCommandSettings): Prom
       { lines: '0' },
     );
     const startedAt = performance.now();
+    const commitWorker = startCommitWorker?.();
     let summary: ImportSummary;
     try {
       summary = await importLog({
@@ -158,10 +159,12 @@ export const importCommand = (file: string, settings: BulkCommandSettings): Prom
         input: createReadStream(file),
         schemas: schemaRegistry(),
         inOneCommit,
+        commitWorker,
         onProgress: ({ lines, bytes }) => bar.update(bytes, { lines: count(lines) }),
       });
     } finally {
       bar.stop();
+      await commitWorker?.stop();
     }
     stderr.write(
       `imported ${count(summary.lines)} lines from ${file}: ${count(summary.eventsWritten)} events written, ` +

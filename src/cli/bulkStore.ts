@@ -1,3 +1,4 @@
+import { startCommitWorker, type CommitWorker } from '../events/adapters/sqliteCommitWorker';
 import { openLedgerDatabase } from '../events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../events/adapters/sqliteEventStore';
 import type { EventStore } from '../events/eventStore';
@@ -19,6 +20,9 @@ import { schemaRegistry } from '../schemaRegistry';
  *
  * While a group is open it holds SQLite's write lock: a service running on the same file waits for it
  * (up to its busy timeout), so groups are kept to about a thousand events.
+ *
+ * On SQLite the import also commits on a second core (sqliteCommitWorker.ts): startCommitWorker gives it a worker
+ * thread, to be stopped when the import ends.
  */
 
 export interface BulkStoreOptions {
@@ -31,6 +35,8 @@ export interface BulkStoreOptions {
 export interface BulkStore {
   store: EventStore;
   inOneCommit<T>(work: () => Promise<T>): Promise<T>;
+  /** Where the store is a SQLite file: a worker thread committing groups of appends (the import's). */
+  startCommitWorker?: () => CommitWorker;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export const openBulkStore = async (options: BulkStoreOptions): Promise<BulkStor
   const store = withEventValidation(createSqliteEventStore({ db, clock: options.clock }), schemas);
   return {
     store,
+    ...(db.memory ? {} : { startCommitWorker: () => startCommitWorker(db, options.clock) }),
     async inOneCommit(work) {
       db.exec('BEGIN IMMEDIATE');
       try {

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import type { CommitWorker } from '../events/adapters/sqliteCommitWorker';
 import { canonicalJson } from '../events/canonicalJson';
 import {
   appendBatchMaxEvents,
@@ -24,6 +25,10 @@ import { appendResuming } from './resumableAppend';
  * revisions before it, and a line that is not a valid event (shape, or data against its event's schema).
  * What came before the stopping line's commit group is stored; on SQLite the group itself is not (bulkStore.ts),
  * elsewhere the appends before the stopping one are.
+ *
+ * On SQLite a commit worker (sqliteCommitWorker.ts) inserts and commits each group on a second core while the
+ * next is read: a group whose runs each follow their stream's head goes there, and any other group (one that
+ * overlaps stored events, or that the worker refused) through the store, whose checks decide it as above.
  */
 
 /** Lines appended in one commit (bulkStore.ts): about a thousand events, as the seed's groups. */
@@ -34,8 +39,10 @@ export interface ImportOptions {
   input: Readable;
   schemas: SchemaRegistry;
   inOneCommit?: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Called after each commit with the lines and bytes read so far. */
+  /** Called after each commit with the lines and bytes read up to the group it made durable. */
   onProgress?: (progress: { lines: number; bytes: number }) => void;
+  /** Where the store has one (bulkStore.ts): commits the groups that follow their streams' heads. */
+  commitWorker?: CommitWorker;
 }
 
 export interface ImportSummary {
@@ -63,6 +70,13 @@ interface StreamRun {
   firstRevision: bigint;
   firstLine: number;
   lines: LogLine[];
+}
+
+/** The runs of one commit, and how far the file had been read when it was cut. */
+interface CommitGroup {
+  runs: StreamRun[];
+  lines: number;
+  bytes: number;
 }
 
 const differingField = (stored: RecordedEvent, line: LogLine): string | undefined => {
@@ -109,43 +123,86 @@ export const importLog = async ({
   schemas,
   inOneCommit = (work) => work(),
   onProgress,
+  commitWorker,
 }: ImportOptions): Promise<ImportSummary> => {
   const summary: ImportSummary = { lines: 0, eventsWritten: 0, eventsAlreadyStored: 0 };
   let bytes = 0;
   let runs: StreamRun[] = [];
   let pendingLines = 0;
+  let inFlight: { group: CommitGroup; committed: Promise<boolean> } | undefined;
+
+  const written = (group: CommitGroup, appended: number, alreadyStored: number): void => {
+    summary.eventsWritten += appended;
+    summary.eventsAlreadyStored += alreadyStored;
+    onProgress?.({ lines: group.lines, bytes: group.bytes });
+  };
+
+  const appendThroughStore = async (group: CommitGroup): Promise<void> => {
+    let appended = 0;
+    let alreadyStored = 0;
+    await inOneCommit(async () => {
+      for (const run of group.runs) {
+        const outcome = await appendRun(store, run);
+        appended += outcome.appended;
+        alreadyStored += outcome.alreadyStored;
+      }
+    });
+    written(group, appended, alreadyStored);
+  };
+
+  /** Waits for the group in flight; false when the worker refused it and the store appended it instead. */
+  const settle = async (): Promise<boolean> => {
+    if (!inFlight) return true;
+    const { group, committed } = inFlight;
+    inFlight = undefined;
+    if (await committed) {
+      written(group, eventsOf(group), 0);
+      return true;
+    }
+    await appendThroughStore(group);
+    return false;
+  };
 
   const commit = async (): Promise<void> => {
     if (runs.length === 0) return;
-    const committing = runs;
+    const group: CommitGroup = { runs, lines: summary.lines, bytes };
     runs = [];
     pendingLines = 0;
-    await inOneCommit(async () => {
-      for (const run of committing) {
-        const { appended, alreadyStored } = await appendRun(store, run);
-        summary.eventsWritten += appended;
-        summary.eventsAlreadyStored += alreadyStored;
-      }
-    });
-    onProgress?.({ lines: summary.lines, bytes });
+    if (!commitWorker) return appendThroughStore(group);
+    const newRuns = group.runs.map((run) => ({ ...run, events: run.lines.map(newEventOf) }));
+    // Linked while the group before commits, onto the heads it leaves; again if it was refused.
+    let linked = commitWorker.link(newRuns);
+    if (!(await settle())) linked = commitWorker.link(newRuns);
+    if (!linked) return appendThroughStore(group);
+    inFlight = { group, committed: commitWorker.commit(linked) };
   };
 
   const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const text of lines) {
-    summary.lines += 1;
-    bytes += Buffer.byteLength(text) + 1;
-    const line = parseLogLine(text, summary.lines, schemas);
-    const revision = BigInt(line.revision);
-    const run = runs.at(-1);
-    const continues =
-      run?.stream === line.streamName &&
-      run.firstRevision + BigInt(run.lines.length) === revision &&
-      run.lines.length < appendBatchMaxEvents;
-    if (run && continues) run.lines.push(line);
-    else runs.push({ stream: line.streamName, firstRevision: revision, firstLine: summary.lines, lines: [line] });
-    pendingLines += 1;
-    if (pendingLines >= linesPerCommit) await commit();
+  try {
+    for await (const text of lines) {
+      summary.lines += 1;
+      bytes += Buffer.byteLength(text) + 1;
+      const line = parseLogLine(text, summary.lines, schemas);
+      const revision = BigInt(line.revision);
+      const run = runs.at(-1);
+      const continues =
+        run?.stream === line.streamName &&
+        run.firstRevision + BigInt(run.lines.length) === revision &&
+        run.lines.length < appendBatchMaxEvents;
+      if (run && continues) run.lines.push(line);
+      else runs.push({ stream: line.streamName, firstRevision: revision, firstLine: summary.lines, lines: [line] });
+      pendingLines += 1;
+      if (pendingLines >= linesPerCommit) await commit();
+    }
+    await commit();
+  } catch (error) {
+    // The groups before the stopping line's are stored, as without the worker; a refusal among them, earlier in
+    // the file, is the one reported.
+    await settle();
+    throw error;
   }
-  await commit();
+  await settle();
   return summary;
 };
+
+const eventsOf = (group: CommitGroup): number => group.runs.reduce((sum, run) => sum + run.lines.length, 0);

@@ -15,21 +15,27 @@ let sourceLog: RecordedEvent[];
 let exportFile: string;
 let exportLines: string[];
 
+/** Imports as `ledger import` does on SQLite: a commit worker beside the store's own appends. */
+const importFrom = async (target: TemporaryStore, input: Readable): Promise<ImportSummary> => {
+  const commitWorker = target.startCommitWorker?.();
+  try {
+    return await importLog({
+      store: target.store,
+      input,
+      schemas: schemaRegistry(),
+      inOneCommit: target.inOneCommit,
+      commitWorker,
+    });
+  } finally {
+    await commitWorker?.stop();
+  }
+};
+
 const importFile = (target: TemporaryStore, file: string): Promise<ImportSummary> =>
-  importLog({
-    store: target.store,
-    input: createReadStream(file),
-    schemas: schemaRegistry(),
-    inOneCommit: target.inOneCommit,
-  });
+  importFrom(target, createReadStream(file));
 
 const importText = (target: TemporaryStore, lines: readonly string[]): Promise<ImportSummary> =>
-  importLog({
-    store: target.store,
-    input: Readable.from([`${lines.join('\n')}\n`]),
-    schemas: schemaRegistry(),
-    inOneCommit: target.inOneCommit,
-  });
+  importFrom(target, Readable.from([`${lines.join('\n')}\n`]));
 
 /** Runs `use` on a fresh store, closed and removed afterwards. */
 const withFreshStore = async (use: (target: TemporaryStore) => Promise<void>): Promise<void> => {
@@ -132,6 +138,24 @@ describe('import', () => {
         /^line 1: stream \S+ does not exist yet, so revision 1 cannot follow/,
       );
       expect(await wholeLog(target.store)).toEqual([]);
+    }));
+
+  it('stops at a line whose event id is stored in another stream, naming the line and storing none of its group', () =>
+    withFreshStore(async (target) => {
+      const [first, second] = exportLines as [string, string];
+      await importText(target, [first]);
+      const taken = (JSON.parse(first) as LogLine).id;
+      const moved = edited(first, (line) => {
+        line.streamName = 'subject-moved';
+      });
+      const fresh = edited(second, (line) => {
+        line.streamName = 'subject-fresh';
+        line.revision = '0';
+      });
+      await expect(importText(target, [fresh, moved])).rejects.toThrow(
+        `line 2: stream subject-moved gets event ${taken}, already stored elsewhere`,
+      );
+      expect((await wholeLog(target.store)).map((event) => event.id)).toEqual([taken]);
     }));
 
   it('refuses a line that is not an event of this ledger, naming the line and the field', () =>

@@ -28,11 +28,20 @@ export const openLedgerDatabase = (path: string): Database => {
   // Set first, so that switching to WAL waits for another connection instead of failing at once.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   if (isFile) db.pragma('journal_mode = WAL');
-  // Explicitly, not the build's default: a build may put WAL databases at NORMAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS),
-  // where the last committed appends can be lost on power loss.
-  db.pragma('synchronous = FULL');
-  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
-  db.pragma(`cache_size = -${pageCacheKib}`);
-  db.pragma('foreign_keys = ON');
+  for (const pragma of connectionPragmas) db.pragma(pragma);
   return db;
 };
+
+/**
+ * What every connection to the ledger's database sets besides busy_timeout (journal_mode belongs to the file):
+ * also a worker thread's second connection (sqliteCommitWorker.ts), which takes them as text.
+ */
+export const connectionPragmas: readonly string[] = [
+  `busy_timeout = ${busyTimeoutMs}`,
+  // Explicitly, not the build's default: a build may put WAL databases at NORMAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS),
+  // where the last committed appends can be lost on power loss.
+  'synchronous = FULL',
+  `wal_autocheckpoint = ${walAutocheckpointPages}`,
+  `cache_size = -${pageCacheKib}`,
+  'foreign_keys = ON',
+];

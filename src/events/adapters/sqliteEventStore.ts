@@ -257,30 +257,33 @@ const migrate = (db: Database): void => {
 
 const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
 
+/**
+ * The writes of an append, as text: also run by the import's commit worker (sqliteCommitWorker.ts) on a connection
+ * of its own, so that both write the same rows.
+ */
+export const streamRevisionSql = 'SELECT revision FROM streams WHERE stream_name = ?';
+export const insertEventSql = `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+export const saveStreamRevisionSql = `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
+  ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`;
+
+/** insertEventSql's parameters: stream, revision, id, type, data, metadata, recordedAt, hash. */
+export type InsertedEventRow = [string, bigint, string, string, string, string, string, string];
+
 /** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
 const prepareStatements = (db: Database) => ({
-  streamRevision: db
-    .prepare<[string], { revision: bigint }>('SELECT revision FROM streams WHERE stream_name = ?')
-    .safeIntegers(),
+  streamRevision: db.prepare<[string], { revision: bigint }>(streamRevisionSql).safeIntegers(),
   eventsById: db
     .prepare<[string], Pick<EventRow, 'event_id' | 'stream_name' | 'revision' | 'position'>>(
       `SELECT event_id, stream_name, revision, position FROM events
        WHERE event_id IN (SELECT value FROM json_each(?))`,
     )
     .safeIntegers(),
-  insertEvent: db
-    .prepare<[string, bigint, string, string, string, string, string, string]>(
-      `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .safeIntegers(),
+  insertEvent: db.prepare<InsertedEventRow>(insertEventSql).safeIntegers(),
   lastHash: db.prepare<[string], { hash: string | null }>(
     'SELECT hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
   ),
-  saveStreamRevision: db.prepare<[string, bigint]>(
-    `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
-     ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
-  ),
+  saveStreamRevision: db.prepare<[string, bigint]>(saveStreamRevisionSql),
   readStreamForwards: db
     .prepare<[string, bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,

@@ -1,0 +1,184 @@
+import { Worker } from 'node:worker_threads';
+import type { NewEvent, StreamRevision } from '../eventStore';
+import { chainLinks } from '../integrity/chainLinks';
+import { genesisHash } from '../integrity/eventHash';
+import { connectionPragmas, type Database } from './sqliteDatabase';
+import { insertEventSql, saveStreamRevisionSql, streamRevisionSql, type InsertedEventRow } from './sqliteEventStore';
+
+/**
+ * The import's second core (src/cli/importLog.ts). An import on one thread spends half its time inserting rows
+ * and waiting for each commit's flush, the other half reading, checking and hash-linking lines. Here the thread
+ * that reads links each group of appends onto its streams' heads (the hash chain, as the store's append does,
+ * chainLinks.ts) and hands the rows to a worker thread, which inserts and commits them on a connection of its own
+ * while the next group is read.
+ *
+ * The worker checks, in the group's transaction, that each stream still ends just before its run (another writer
+ * may have appended since the run was linked); if not, or if an insert is refused (an event id stored elsewhere),
+ * the whole group is rolled back and refused, and the import appends it through the store instead, whose checks
+ * name the cause. A run that does not follow its stream's head when linked (a resumed import, a gap) is not
+ * linked at all. So the worker only ever stores what the store's own append would have stored.
+ *
+ * One group at a time is in flight: runs are linked onto the heads it leaves, then onto the committed ones.
+ */
+
+/** A stream's last event: its revision and its link in the hash chain (null for events from before the chain). */
+export interface StreamHead {
+  revision: StreamRevision;
+  hash: string | null;
+}
+
+/** Consecutive new events of one stream, the first meant for firstRevision. */
+export interface NewRun {
+  stream: string;
+  firstRevision: StreamRevision;
+  events: readonly NewEvent[];
+}
+
+/** A group of runs linked onto their streams' heads: the rows to insert, and the heads they leave. */
+export interface LinkedGroup {
+  runs: { stream: string; firstRevision: StreamRevision; rows: InsertedEventRow[] }[];
+  heads: Map<string, StreamHead>;
+}
+
+export interface CommitWorker {
+  /**
+   * The group's rows, linked onto the heads the group in flight leaves or else the committed ones; undefined when a
+   * run does not follow its stream's head (the store's append decides those).
+   */
+  link(runs: readonly NewRun[]): LinkedGroup | undefined;
+  /** Commits a linked group on the worker; true once durable, false when refused (nothing of it stored). */
+  commit(group: LinkedGroup): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** Plain JavaScript, run with eval: the worker loads nothing of ours, so it runs the same under ts-jest. */
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driverPath);
+const db = new Database(workerData.dbPath, { fileMustExist: true });
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const streamRevision = db.prepare(workerData.sql.streamRevision).safeIntegers();
+const insertEvent = db.prepare(workerData.sql.insertEvent);
+const saveStreamRevision = db.prepare(workerData.sql.saveStreamRevision);
+const insertGroup = db.transaction((runs) => {
+  for (const run of runs) {
+    const stored = streamRevision.get(run.stream);
+    const follows = stored === undefined ? run.firstRevision === 0n : stored.revision + 1n === run.firstRevision;
+    if (!follows) throw new Error('stream ' + run.stream + ' no longer ends just before revision ' + run.firstRevision);
+    for (const row of run.rows) insertEvent.run(row);
+    saveStreamRevision.run(run.stream, run.firstRevision + BigInt(run.rows.length - 1));
+  }
+});
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    insertGroup.immediate(message);
+    parentPort.postMessage({ committed: true });
+  } catch (error) {
+    parentPort.postMessage({ committed: false, reason: String((error && error.message) || error) });
+  }
+});
+`;
+
+/** The rows of a run chained onto head, and the head they leave; undefined when the run does not follow head. */
+const linkRun = (
+  run: NewRun,
+  head: StreamHead | undefined,
+  recordedAt: Date,
+): { rows: InsertedEventRow[]; head: StreamHead } | undefined => {
+  const follows = head ? head.revision + 1n === run.firstRevision : run.firstRevision === 0n;
+  if (!follows || head?.hash === null || run.events.length === 0) return undefined;
+  const links = chainLinks({
+    streamName: run.stream,
+    events: run.events,
+    firstRevision: run.firstRevision,
+    previousHash: head?.hash ?? genesisHash,
+    recordedAt,
+  });
+  const recordedAtText = recordedAt.toISOString();
+  const rows = links.map((link, index): InsertedEventRow => {
+    const { id, type } = run.events[index] as NewEvent;
+    return [run.stream, link.revision, id, type, link.dataJson, link.metadataJson, recordedAtText, link.hash];
+  });
+  const last = links[links.length - 1] as (typeof links)[number];
+  return { rows, head: { revision: last.revision, hash: last.hash } };
+};
+
+export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker => {
+  if (db.memory) throw new Error('an in-memory database cannot be shared with a worker thread');
+  const committedHead = db
+    .prepare<[string], StreamHead>(
+      'SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+    )
+    .safeIntegers();
+  const worker = new Worker(workerSource, {
+    eval: true,
+    workerData: {
+      dbPath: db.name,
+      driverPath: require.resolve('better-sqlite3'),
+      pragmas: connectionPragmas,
+      sql: {
+        streamRevision: streamRevisionSql,
+        insertEvent: insertEventSql,
+        saveStreamRevision: saveStreamRevisionSql,
+      },
+    },
+  });
+  let inFlight: { heads: Map<string, StreamHead>; settle: (committed: boolean) => void } | undefined;
+  let failure: Error | undefined;
+  let fail: (error: Error) => void = () => undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.on('message', ({ committed }: { committed: boolean }) => {
+    const settle = inFlight?.settle;
+    inFlight = undefined;
+    settle?.(committed);
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    fail(error);
+  });
+  void exited.then(() => {
+    failure ??= new Error('the commit worker stopped');
+    fail(failure);
+  });
+
+  return {
+    link(runs) {
+      const recordedAt = clock();
+      const heads = new Map<string, StreamHead>();
+      const linked: LinkedGroup['runs'] = [];
+      for (const run of runs) {
+        const head = heads.get(run.stream) ?? inFlight?.heads.get(run.stream) ?? committedHead.get(run.stream);
+        const next = linkRun(run, head, recordedAt);
+        if (!next) return undefined;
+        linked.push({ stream: run.stream, firstRevision: run.firstRevision, rows: next.rows });
+        heads.set(run.stream, next.head);
+      }
+      return { runs: linked, heads };
+    },
+    commit(group) {
+      if (inFlight) return Promise.reject(new Error('a group is already being committed'));
+      if (failure) return Promise.reject(failure);
+      const committed = new Promise<boolean>((resolve, reject) => {
+        inFlight = { heads: group.heads, settle: resolve };
+        fail = (error) => {
+          inFlight = undefined;
+          reject(error);
+        };
+      });
+      worker.postMessage(group.runs);
+      // Handled here as well as by the caller, so that a worker failing while the caller is elsewhere (its own
+      // error) never becomes an unhandled rejection.
+      committed.catch(() => undefined);
+      return committed;
+    },
+    async stop() {
+      if (!failure) worker.postMessage('stop');
+      await exited;
+    },
+  };
+};
