@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads';
 import type { NewEvent, StreamRevision } from '../eventStore';
 import { chainLinks } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
-import { connectionPragmas, type Database } from './sqliteDatabase';
-import { insertEventSql, saveStreamRevisionSql, streamRevisionSql, type InsertedEventRow } from './sqliteEventStore';
+import type { Database } from './sqliteDatabase';
+import { insertEventSql, saveStreamRevisionSql, streamRevisionSql, type InsertedEventRow } from './sqliteEventSql';
+import { startDatabaseWorker } from './sqliteWorker';
 
 /**
  * The import's second core (src/cli/importLog.ts). An import on one thread spends half its time inserting rows
@@ -51,12 +51,8 @@ export interface CommitWorker {
   stop(): Promise<void>;
 }
 
-/** Plain JavaScript, run with eval: the worker loads nothing of ours, so it runs the same under ts-jest. */
+/** Run on the worker (sqliteWorker.ts): checks and inserts a group's runs in one transaction. */
 const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driverPath);
-const db = new Database(workerData.dbPath, { fileMustExist: true });
-for (const pragma of workerData.pragmas) db.pragma(pragma);
 const streamRevision = db.prepare(workerData.sql.streamRevision).safeIntegers();
 const insertEvent = db.prepare(workerData.sql.insertEvent);
 const saveStreamRevision = db.prepare(workerData.sql.saveStreamRevision);
@@ -110,18 +106,8 @@ const linkRun = (
 };
 
 export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker => {
-  if (db.memory) throw new Error('an in-memory database cannot be shared with a worker thread');
-  const committedHead = db
-    .prepare<[string], StreamHead>(
-      'SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
-    )
-    .safeIntegers();
-  const worker = new Worker(workerSource, {
-    eval: true,
-    workerData: {
-      dbPath: db.name,
-      driverPath: require.resolve('better-sqlite3'),
-      pragmas: connectionPragmas,
+  const { worker, exited, stop } = startDatabaseWorker(db, workerSource, {
+    data: {
       sql: {
         streamRevision: streamRevisionSql,
         insertEvent: insertEventSql,
@@ -129,10 +115,14 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
       },
     },
   });
+  const committedHead = db
+    .prepare<[string], StreamHead>(
+      'SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+    )
+    .safeIntegers();
   let inFlight: { heads: Map<string, StreamHead>; settle: (committed: boolean) => void } | undefined;
   let failure: Error | undefined;
   let fail: (error: Error) => void = () => undefined;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', ({ committed }: { committed: boolean }) => {
     const settle = inFlight?.settle;
     inFlight = undefined;
@@ -177,9 +167,6 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
       committed.catch(() => undefined);
       return committed;
     },
-    async stop() {
-      if (!failure) worker.postMessage('stop');
-      await exited;
-    },
+    stop,
   };
 };

@@ -28,6 +28,19 @@ import { chainLinks } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
+import {
+  eventColumns,
+  headPositionSql,
+  insertEventSql,
+  readAllParameters,
+  readAllSql,
+  rowidBound,
+  saveStreamRevisionSql,
+  sqliteIntegerMax,
+  streamRevisionSql,
+  type InsertedEventRow,
+  type ReadAllParameters,
+} from './sqliteEventSql';
 import { groupCommitOf } from './sqliteGroupCommit';
 
 /**
@@ -46,8 +59,6 @@ export interface SqliteEventStoreOptions {
 }
 
 const defaultPollIntervalMs = 100;
-/** The largest SQLite INTEGER: no revision or position is stored beyond it. */
-const sqliteIntegerMax = 2n ** 63n - 1n;
 
 /**
  * The schema, versioned in schema_versions under this component rather than in PRAGMA user_version, which is
@@ -85,14 +96,6 @@ interface EventRow {
   metadata: string;
   recorded_at: string;
   hash: string | null;
-}
-
-interface ReadAllParameters {
-  after: bigint;
-  /** JSON arrays, or null for no filter. */
-  eventTypes: string | null;
-  streamPrefixes: string | null;
-  limit: number;
 }
 
 export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
@@ -168,15 +171,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   };
   const group = groupCommitOf(db);
 
-  const readMatching = ({ after = START, maxCount, filter }: ReadAllOptions = {}): RecordedEvent[] =>
-    statements.readAll
-      .all({
-        after: rowidBound(checkPosition(after)),
-        eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
-        streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
-        limit: checkMaxCount(maxCount, readAllMaxCount),
-      })
-      .map(toRecordedEvent);
+  const readMatching = (options: ReadAllOptions = {}): RecordedEvent[] =>
+    statements.readAll.all(readAllParameters(options)).map(toRecordedEvent);
   const readAll = async (options?: ReadAllOptions): Promise<RecordedEvent[]> => readMatching(options);
 
   const headPositionNow = (): Position => {
@@ -197,9 +193,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
   const subscriptions = createPollingSubscriptions(
     async (after, maxCount, filter) => readPage(after, maxCount, filter),
-    {
-      pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
-    },
+    { pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs },
   );
 
   const appendToStream = async (
@@ -255,21 +249,6 @@ const migrate = (db: Database): void => {
   applyMissing.immediate();
 };
 
-const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
-
-/**
- * The writes of an append, as text: also run by the import's commit worker (sqliteCommitWorker.ts) on a connection
- * of its own, so that both write the same rows.
- */
-export const streamRevisionSql = 'SELECT revision FROM streams WHERE stream_name = ?';
-export const insertEventSql = `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-export const saveStreamRevisionSql = `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
-  ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`;
-
-/** insertEventSql's parameters: stream, revision, id, type, data, metadata, recordedAt, hash. */
-export type InsertedEventRow = [string, bigint, string, string, string, string, string, string];
-
 /** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
 const prepareStatements = (db: Database) => ({
   streamRevision: db.prepare<[string], { revision: bigint }>(streamRevisionSql).safeIntegers(),
@@ -294,33 +273,14 @@ const prepareStatements = (db: Database) => ({
       `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     )
     .safeIntegers(),
-  // Prefixes are compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
-  readAll: db
-    .prepare<ReadAllParameters, EventRow>(
-      `SELECT ${eventColumns} FROM events
-       WHERE position > @after
-         AND (@eventTypes IS NULL OR type IN (SELECT value FROM json_each(@eventTypes)))
-         AND (@streamPrefixes IS NULL OR EXISTS (
-           SELECT 1 FROM json_each(@streamPrefixes) AS prefix
-           WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
-       ORDER BY position LIMIT @limit`,
-    )
-    .safeIntegers(),
+  readAll: db.prepare<ReadAllParameters, EventRow>(readAllSql).safeIntegers(),
   readAllStored: db
     .prepare<[bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     )
     .safeIntegers(),
-  headPosition: db
-    .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
-    .safeIntegers(),
+  headPosition: db.prepare<[], { position: bigint | null }>(headPositionSql).safeIntegers(),
 });
-
-/** Positions are 20 digits, SQLite integers 63 bits: none is stored beyond the largest, so clamp to it. */
-const rowidBound = (position: Position): bigint => {
-  const rowid = BigInt(position);
-  return rowid < sqliteIntegerMax ? rowid : sqliteIntegerMax;
-};
 
 /** By shape, not `instanceof`: better-sqlite3's errors may come from another realm than this module's Error. */
 const isEventIdTaken = (error: unknown): boolean => {

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { walAutocheckpointPages, type Database } from './sqliteDatabase';
+import { startDatabaseWorker } from './sqliteWorker';
 
 /**
  * Moves the WAL's committed pages into the database file from a worker thread with a connection of its own, so
@@ -24,13 +24,8 @@ export interface WalCheckpointerOptions {
 
 export const walCheckpointIntervalMs = 200;
 
-/** Plain JavaScript, run with eval: the worker loads nothing of ours, so it runs the same under ts-jest. */
+/** Run on the worker (sqliteWorker.ts). */
 const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driverPath);
-const db = new Database(workerData.dbPath, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
-db.pragma('synchronous = FULL');
 const checkpoint = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -49,22 +44,15 @@ parentPort.on('message', () => {
 
 export const startWalCheckpointer = (db: Database, options: WalCheckpointerOptions): WalCheckpointer => {
   if (db.memory) throw new Error('an in-memory database has no WAL to checkpoint');
-  db.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(workerSource, {
-    eval: true,
-    workerData: {
-      dbPath: db.name,
-      driverPath: require.resolve('better-sqlite3'),
-      intervalMs: options.intervalMs ?? walCheckpointIntervalMs,
-    },
+  const { worker, stop } = startDatabaseWorker(db, workerSource, {
+    data: { intervalMs: options.intervalMs ?? walCheckpointIntervalMs },
   });
+  db.pragma('wal_autocheckpoint = 0');
   worker.on('message', (message: { failure: string }) => options.onFailure(new Error(message.failure)));
   worker.on('error', options.onFailure);
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
-      worker.postMessage('stop');
-      await exited;
+      await stop();
       if (db.open) db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
     },
   };
