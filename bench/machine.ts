@@ -34,7 +34,8 @@ const sqliteVersion = (): string => {
 };
 
 export const describeMachine = (): Machine => {
-  const status = git(['status', '--porcelain']);
+  // Untracked files left out: the bench's own results of earlier runs are files git does not track yet.
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
   return {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cores: cpus().length,

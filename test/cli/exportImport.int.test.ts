@@ -2,12 +2,16 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { exportLog } from '../../src/cli/exportLog';
-import { importLog, type ImportSummary } from '../../src/cli/importLog';
-import type { LogLine } from '../../src/cli/jsonLines';
+import { openBulkStore } from '../../src/cli/bulkStore';
+import { importLog, linesPerCommit, type ImportSummary } from '../../src/cli/importLog';
+import { newEventOf, type LogLine } from '../../src/cli/jsonLines';
 import type { RecordedEvent } from '../../src/events/eventStore';
 import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEventStore';
+import type { CommitWorker } from '../../src/events/adapters/sqliteCommitWorker';
+import { verifyStoredLog } from '../../src/events/integrity/logAudit';
 import { withEventValidation } from '../../src/events/validatingEventStore';
 import { schemaRegistry } from '../../src/schemaRegistry';
+import { fixedClock, temporaryFolder } from '../support/ledgerService';
 import { openTemporaryStore, seedSmallCity, streamsOf, wholeLog, type TemporaryStore } from '../support/seededCity';
 
 let source: TemporaryStore;
@@ -92,7 +96,52 @@ describe('import', () => {
       const summary = await importFile(target, exportFile);
       expect(summary).toEqual({ lines: sourceLog.length, eventsWritten: sourceLog.length, eventsAlreadyStored: 0 });
       expect(streamsOf(await wholeLog(target.store))).toEqual(streamsOf(sourceLog));
+      expect(await verifyStoredLog(target.store)).toEqual({ ok: true, eventCount: sourceLog.length });
     }));
+
+  it('links a group again onto what was stored when the group before it was refused, so every chain verifies', async () => {
+    expect(exportLines.length).toBeGreaterThan(linesPerCommit);
+    const folder = temporaryFolder();
+    const clock = fixedClock();
+    const target = await openBulkStore({ dbPath: join(folder.path, 'ledger.db'), clock });
+    const worker = target.startCommitWorker?.() as CommitWorker;
+    const first = JSON.parse(exportLines[0] as string) as LogLine;
+    let groupsCommittedByWorker = 0;
+    // Another writer stores the first line's event, a second later, as the first group goes to the worker: the
+    // worker refuses that group, and the second is linked meanwhile onto the heads the refused one would have left.
+    const anotherWriterFirst: CommitWorker = {
+      ...worker,
+      commit(group) {
+        if (groupsCommittedByWorker === 0) {
+          clock.set(new Date(clock().getTime() + 1_000));
+          void target.inOneCommit(() =>
+            target.store.appendToStream(first.streamName, [newEventOf(first)], { expectedRevision: 'no_stream' }),
+          );
+        }
+        return worker.commit(group).then((committed) => {
+          groupsCommittedByWorker += committed ? 1 : 0;
+          return committed;
+        });
+      },
+    };
+    try {
+      const summary = await importLog({
+        store: target.store,
+        input: createReadStream(exportFile),
+        schemas: schemaRegistry(),
+        inOneCommit: target.inOneCommit,
+        commitWorker: anotherWriterFirst,
+      });
+      expect(summary).toEqual({ lines: sourceLog.length, eventsWritten: sourceLog.length - 1, eventsAlreadyStored: 1 });
+      expect(groupsCommittedByWorker).toBeGreaterThan(0);
+      expect(await verifyStoredLog(target.store)).toEqual({ ok: true, eventCount: sourceLog.length });
+      expect(streamsOf(await wholeLog(target.store))).toEqual(streamsOf(sourceLog));
+    } finally {
+      await worker.stop();
+      await target.close();
+      folder.remove();
+    }
+  });
 
   it('writes nothing when the same file is imported again', () =>
     withFreshStore(async (target) => {

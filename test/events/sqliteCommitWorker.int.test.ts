@@ -120,6 +120,18 @@ describe('the commit worker', () => {
     });
   });
 
+  it('refuses a run linked onto a group that was then refused, its stream not reaching the revision before it', async () => {
+    await withLedger(async ({ store, worker }) => {
+      const taken = noted(1);
+      await store.appendToStream('subject-other', [taken]);
+      const refused = worker.commit(worker.link([run('subject-a', 0n, [noted(2), taken])])!);
+      const next = worker.link([run('subject-a', 2n, [noted(3)])])!;
+      expect(await refused).toBe(false);
+      expect(await worker.commit(next)).toBe(false);
+      expect(await store.getStreamRevision('subject-a')).toBe('no_stream');
+    });
+  });
+
   it('commits one group at a time', async () => {
     await withLedger(async ({ worker }) => {
       const inFlight = worker.commit(worker.link([run('subject-a', 0n, [noted(1)])])!);

@@ -107,13 +107,7 @@ const linkRun = (
 
 export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker => {
   const { worker, exited, stop } = startDatabaseWorker(db, workerSource, {
-    data: {
-      sql: {
-        streamRevision: streamRevisionSql,
-        insertEvent: insertEventSql,
-        saveStreamRevision: saveStreamRevisionSql,
-      },
-    },
+    sql: { streamRevision: streamRevisionSql, insertEvent: insertEventSql, saveStreamRevision: saveStreamRevisionSql },
   });
   const committedHead = db
     .prepare<[string], StreamHead>(
@@ -152,18 +146,18 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
       return { runs: linked, heads };
     },
     commit(group) {
-      if (inFlight) return Promise.reject(new Error('a group is already being committed'));
-      if (failure) return Promise.reject(failure);
       const committed = new Promise<boolean>((resolve, reject) => {
+        if (inFlight) return reject(new Error('a group is already being committed'));
+        if (failure) return reject(failure);
         inFlight = { heads: group.heads, settle: resolve };
         fail = (error) => {
           inFlight = undefined;
           reject(error);
         };
+        worker.postMessage(group.runs);
       });
-      worker.postMessage(group.runs);
-      // Handled here as well as by the caller, so that a worker failing while the caller is elsewhere (its own
-      // error) never becomes an unhandled rejection.
+      // Handled here as well as by the caller, who holds it while reading the next group: a refusal to take the
+      // group, or a worker failing meanwhile, never becomes an unhandled rejection.
       committed.catch(() => undefined);
       return committed;
     },

@@ -3,9 +3,9 @@ import { connectionPragmas, type Database } from './sqliteDatabase';
 
 /**
  * A worker thread with a connection of its own to the ledger's database file (the WAL checkpointer, the import's
- * commit worker). Its source is plain JavaScript, run with eval: it loads nothing of
- * ours, so it runs the same under ts-jest. The source runs with `parentPort`, `workerData` and `db` (the
- * connection, with every connection's pragmas) in scope, and must close `db` and `parentPort` when sent 'stop'.
+ * commit worker). Its source is plain JavaScript, run with eval: it loads nothing of ours, so it runs the same
+ * under ts-jest. The source runs with `parentPort`, `workerData` (`data` and the connection's settings) and `db`
+ * (the connection, with every connection's pragmas) in scope, and must close `db` and `parentPort` when sent 'stop'.
  */
 
 export interface DatabaseWorker {
@@ -19,15 +19,11 @@ export interface DatabaseWorker {
 const prelude = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
-const db = new Database(workerData.dbPath, { fileMustExist: true, readonly: workerData.readonly });
+const db = new Database(workerData.dbPath, { fileMustExist: true });
 for (const pragma of workerData.pragmas) db.pragma(pragma);
 `;
 
-export const startDatabaseWorker = (
-  db: Database,
-  source: string,
-  { readonly = false, data = {} }: { readonly?: boolean; data?: Record<string, unknown> } = {},
-): DatabaseWorker => {
+export const startDatabaseWorker = (db: Database, source: string, data: Record<string, unknown>): DatabaseWorker => {
   if (db.memory) throw new Error('an in-memory database cannot be shared with a worker thread');
   const worker = new Worker(prelude + source, {
     eval: true,
@@ -36,7 +32,6 @@ export const startDatabaseWorker = (
       dbPath: db.name,
       driverPath: require.resolve('better-sqlite3'),
       pragmas: connectionPragmas,
-      readonly,
     },
   });
   let ended = false;

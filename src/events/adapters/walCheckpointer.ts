@@ -45,7 +45,7 @@ parentPort.on('message', () => {
 export const startWalCheckpointer = (db: Database, options: WalCheckpointerOptions): WalCheckpointer => {
   if (db.memory) throw new Error('an in-memory database has no WAL to checkpoint');
   const { worker, stop } = startDatabaseWorker(db, workerSource, {
-    data: { intervalMs: options.intervalMs ?? walCheckpointIntervalMs },
+    intervalMs: options.intervalMs ?? walCheckpointIntervalMs,
   });
   db.pragma('wal_autocheckpoint = 0');
   worker.on('message', (message: { failure: string }) => options.onFailure(new Error(message.failure)));
