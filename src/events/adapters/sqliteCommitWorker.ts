@@ -2,7 +2,13 @@ import type { NewEvent, StreamRevision } from '../eventStore';
 import { chainLinks } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
 import type { Database } from './sqliteDatabase';
-import { insertEventSql, saveStreamRevisionSql, streamRevisionSql, type InsertedEventRow } from './sqliteEventSql';
+import {
+  insertEventSql,
+  saveStreamRevisionSql,
+  streamHeadSql,
+  streamRevisionSql,
+  type InsertedEventRow,
+} from './sqliteEventSql';
 import { startDatabaseWorker } from './sqliteWorker';
 
 /**
@@ -49,6 +55,13 @@ export interface CommitWorker {
   /** Commits a linked group on the worker; true once durable, false when refused (nothing of it stored). */
   commit(group: LinkedGroup): Promise<boolean>;
   stop(): Promise<void>;
+}
+
+/** The group the worker is committing: the heads it leaves, and its caller's promise. */
+interface InFlight {
+  heads: Map<string, StreamHead>;
+  settle: (committed: boolean) => void;
+  fail: (error: Error) => void;
 }
 
 /** Run on the worker (sqliteWorker.ts): checks and inserts a group's runs in one transaction. */
@@ -109,26 +122,22 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
   const { worker, exited, stop } = startDatabaseWorker(db, workerSource, {
     sql: { streamRevision: streamRevisionSql, insertEvent: insertEventSql, saveStreamRevision: saveStreamRevisionSql },
   });
-  const committedHead = db
-    .prepare<[string], StreamHead>(
-      'SELECT revision, hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
-    )
-    .safeIntegers();
-  let inFlight: { heads: Map<string, StreamHead>; settle: (committed: boolean) => void } | undefined;
+  const committedHead = db.prepare<[string], StreamHead>(streamHeadSql).safeIntegers();
+  let inFlight: InFlight | undefined;
   let failure: Error | undefined;
-  let fail: (error: Error) => void = () => undefined;
-  worker.on('message', ({ committed }: { committed: boolean }) => {
-    const settle = inFlight?.settle;
+  const takeInFlight = (): InFlight | undefined => {
+    const taken = inFlight;
     inFlight = undefined;
-    settle?.(committed);
-  });
+    return taken;
+  };
+  worker.on('message', ({ committed }: { committed: boolean }) => takeInFlight()?.settle(committed));
   worker.on('error', (error) => {
     failure = error;
-    fail(error);
+    takeInFlight()?.fail(error);
   });
   void exited.then(() => {
     failure ??= new Error('the commit worker stopped');
-    fail(failure);
+    takeInFlight()?.fail(failure);
   });
 
   return {
@@ -149,11 +158,7 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
       const committed = new Promise<boolean>((resolve, reject) => {
         if (inFlight) return reject(new Error('a group is already being committed'));
         if (failure) return reject(failure);
-        inFlight = { heads: group.heads, settle: resolve };
-        fail = (error) => {
-          inFlight = undefined;
-          reject(error);
-        };
+        inFlight = { heads: group.heads, settle: resolve, fail: reject };
         worker.postMessage(group.runs);
       });
       // Handled here as well as by the caller, who holds it while reading the next group: a refusal to take the

@@ -33,8 +33,8 @@ export const openLedgerDatabase = (path: string): Database => {
 };
 
 /**
- * What every connection to the ledger's database sets besides busy_timeout (journal_mode belongs to the file):
- * also a worker thread's second connection (sqliteCommitWorker.ts), which takes them as text.
+ * What every connection to the ledger's database sets (journal_mode belongs to the file), a worker thread's too
+ * (sqliteWorker.ts), which takes them as text. openLedgerDatabase sets busy_timeout once more, before WAL.
  */
 export const connectionPragmas: readonly string[] = [
   `busy_timeout = ${busyTimeoutMs}`,

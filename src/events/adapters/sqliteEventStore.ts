@@ -29,17 +29,11 @@ import { genesisHash } from '../integrity/eventHash';
 import { createPollingSubscriptions } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
 import {
-  eventColumns,
-  headPositionSql,
   insertEventSql,
-  readAllParameters,
-  readAllSql,
-  rowidBound,
   saveStreamRevisionSql,
-  sqliteIntegerMax,
+  streamHeadSql,
   streamRevisionSql,
   type InsertedEventRow,
-  type ReadAllParameters,
 } from './sqliteEventSql';
 import { groupCommitOf } from './sqliteGroupCommit';
 
@@ -59,6 +53,8 @@ export interface SqliteEventStoreOptions {
 }
 
 const defaultPollIntervalMs = 100;
+/** The largest SQLite INTEGER: no revision or position is stored beyond it. */
+const sqliteIntegerMax = 2n ** 63n - 1n;
 
 /**
  * The schema, versioned in schema_versions under this component rather than in PRAGMA user_version, which is
@@ -98,6 +94,14 @@ interface EventRow {
   hash: string | null;
 }
 
+interface ReadAllParameters {
+  after: bigint;
+  /** JSON arrays, or null for no filter. */
+  eventTypes: string | null;
+  streamPrefixes: string | null;
+  limit: number;
+}
+
 export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
   const { db } = options;
   const clock = options.clock ?? (() => new Date());
@@ -119,7 +123,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
   const insertEvents = (stream: string, events: readonly NewEvent[], firstRevision: StreamRevision): Position => {
     const recordedAt = clock();
-    const previousHash = firstRevision === 0n ? genesisHash : statements.lastHash.get(stream)?.hash;
+    const previousHash = firstRevision === 0n ? genesisHash : statements.streamHead.get(stream)?.hash;
     if (!previousHash) throw new Error(`stream ${stream} ends in an event stored before the hash chain existed`);
     const links = chainLinks({ streamName: stream, events, firstRevision, previousHash, recordedAt });
     let position = START;
@@ -171,8 +175,15 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   };
   const group = groupCommitOf(db);
 
-  const readMatching = (options: ReadAllOptions = {}): RecordedEvent[] =>
-    statements.readAll.all(readAllParameters(options)).map(toRecordedEvent);
+  const readMatching = ({ after = START, maxCount, filter }: ReadAllOptions = {}): RecordedEvent[] =>
+    statements.readAll
+      .all({
+        after: rowidBound(checkPosition(after)),
+        eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
+        streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
+        limit: checkMaxCount(maxCount, readAllMaxCount),
+      })
+      .map(toRecordedEvent);
   const readAll = async (options?: ReadAllOptions): Promise<RecordedEvent[]> => readMatching(options);
 
   const headPositionNow = (): Position => {
@@ -249,6 +260,8 @@ const migrate = (db: Database): void => {
   applyMissing.immediate();
 };
 
+const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
+
 /** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
 const prepareStatements = (db: Database) => ({
   streamRevision: db.prepare<[string], { revision: bigint }>(streamRevisionSql).safeIntegers(),
@@ -259,9 +272,7 @@ const prepareStatements = (db: Database) => ({
     )
     .safeIntegers(),
   insertEvent: db.prepare<InsertedEventRow>(insertEventSql).safeIntegers(),
-  lastHash: db.prepare<[string], { hash: string | null }>(
-    'SELECT hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
-  ),
+  streamHead: db.prepare<[string], { revision: bigint; hash: string | null }>(streamHeadSql).safeIntegers(),
   saveStreamRevision: db.prepare<[string, bigint]>(saveStreamRevisionSql),
   readStreamForwards: db
     .prepare<[string, bigint, number], EventRow>(
@@ -273,14 +284,33 @@ const prepareStatements = (db: Database) => ({
       `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     )
     .safeIntegers(),
-  readAll: db.prepare<ReadAllParameters, EventRow>(readAllSql).safeIntegers(),
+  // Prefixes are compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
+  readAll: db
+    .prepare<ReadAllParameters, EventRow>(
+      `SELECT ${eventColumns} FROM events
+       WHERE position > @after
+         AND (@eventTypes IS NULL OR type IN (SELECT value FROM json_each(@eventTypes)))
+         AND (@streamPrefixes IS NULL OR EXISTS (
+           SELECT 1 FROM json_each(@streamPrefixes) AS prefix
+           WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
+       ORDER BY position LIMIT @limit`,
+    )
+    .safeIntegers(),
   readAllStored: db
     .prepare<[bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     )
     .safeIntegers(),
-  headPosition: db.prepare<[], { position: bigint | null }>(headPositionSql).safeIntegers(),
+  headPosition: db
+    .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
+    .safeIntegers(),
 });
+
+/** Positions are 20 digits, SQLite integers 63 bits: none is stored beyond the largest, so clamp to it. */
+const rowidBound = (position: Position): bigint => {
+  const rowid = BigInt(position);
+  return rowid < sqliteIntegerMax ? rowid : sqliteIntegerMax;
+};
 
 /** By shape, not `instanceof`: better-sqlite3's errors may come from another realm than this module's Error. */
 const isEventIdTaken = (error: unknown): boolean => {
