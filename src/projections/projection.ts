@@ -17,8 +17,13 @@ export interface Projection {
   readonly eventTypes: readonly LedgerEventType[];
   /** The indexes only its reads use: a rebuild from zero builds them once it has caught up. */
   readonly readIndexes: readonly ReadIndex[];
-  /** Deletes every row, for a rebuild from zero. */
+  /** Deletes every row, for a rebuild from zero, which folds without the read indexes until `rebuilt`. */
   reset(): void;
+  /**
+   * Called once a rebuild from zero has caught up and its read indexes are built: a fold that found its rows without
+   * them since `reset` (in memory) may use them from now on.
+   */
+  rebuilt?(): void;
   apply(event: RecordedEvent): void;
 }
 
@@ -37,18 +42,21 @@ export const foldByType = (handlers: LedgerEventHandlers): Pick<Projection, 'eve
 };
 
 /**
- * A secondary index that a projection's reads use and its fold never does (never a UNIQUE one: folds rely on those).
- * A rebuild from zero drops it and builds it once, sorted, when it has caught up, instead of inserting into it row by
- * row: random keys on pages beyond the cache, which made a rebuild slow down as the log grew.
+ * A secondary index that a projection's reads use, and its fold too only if it can do without while rebuilding from
+ * zero (until `rebuilt`). A rebuild from zero drops it and builds it once, sorted, when it has caught up, instead of
+ * inserting into it row by row: random keys on pages beyond the cache, which made a rebuild slow down as the log grew.
  */
 export interface ReadIndex {
   name: string;
   /** What follows ON: the table, the columns and any WHERE of a partial index. */
   on: string;
+  /** The fold keeps its key unique (it is not there to refuse rows while the fold runs without it). */
+  unique?: boolean;
 }
 
 export const createReadIndexes = (db: Database, indexes: readonly ReadIndex[]): void => {
-  for (const index of indexes) db.exec(`CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
+  for (const index of indexes)
+    db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
 };
 
 export const dropReadIndexes = (db: Database, indexes: readonly ReadIndex[]): void => {

@@ -80,7 +80,10 @@ export const createProjectionRunner = ({
     checkpoints.set(projection.name, START);
   };
   const buildReadIndexes = (): void => {
-    for (const projection of indexesToBuild) createReadIndexes(db, projection.readIndexes);
+    for (const projection of indexesToBuild) {
+      createReadIndexes(db, projection.readIndexes);
+      projection.rebuilt?.();
+    }
     indexesToBuild.clear();
   };
 

@@ -45,20 +45,27 @@ const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
   const select = db.prepare('SELECT events FROM stream_counts WHERE stream = ?');
   const readIndexes = [{ name: 'stream_counts_by_events', on: 'stream_counts (events)' }];
   const indexed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'stream_counts_by_events'").pluck();
-  /** Whether the read index was there as each event was applied. */
+  /** Whether the read index was there as each event was applied, and when it was told a rebuild was done. */
   const appliedWithIndex: boolean[] = [];
-  const projection: Projection & { eventsIn(stream: string): number; appliedWithIndex: boolean[] } = {
+  const rebuiltWithIndex: boolean[] = [];
+  const projection: Projection & {
+    eventsIn(stream: string): number;
+    appliedWithIndex: boolean[];
+    rebuiltWithIndex: boolean[];
+  } = {
     name: 'streamCounts',
     version: 1,
     eventTypes: ['SubjectRegistered', 'EntryPosted'],
     readIndexes,
     reset: () => db.exec('DELETE FROM stream_counts'),
+    rebuilt: () => rebuiltWithIndex.push(indexed.get() === 1),
     apply: (event) => {
       appliedWithIndex.push(indexed.get() === 1);
       bump.run(event.streamName);
     },
     eventsIn: (stream) => (select.get(stream) as { events: number } | undefined)?.events ?? 0,
     appliedWithIndex,
+    rebuiltWithIndex,
   };
   return projection;
 };
@@ -157,7 +164,7 @@ describe('the projection runner', () => {
     await runner.stop();
   });
 
-  it('rebuilds from zero without the read indexes, and builds them once it has caught up', async () => {
+  it('rebuilds from zero without the read indexes, builds them once it has caught up, then says it is rebuilt', async () => {
     const { db, store, runner, counts } = setUp();
     await append(store, 'a', [
       { type: 'SubjectRegistered', data: registered('a') },
@@ -167,6 +174,7 @@ describe('the projection runner', () => {
     runner.start();
     expect(await runner.catchUp(2_000)).toBe(true);
     expect(counts.appliedWithIndex).toEqual([false, false]);
+    expect(counts.rebuiltWithIndex).toEqual([true]);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").pluck().all();
     expect(indexes).toEqual(
       expect.arrayContaining(['stream_counts_by_events', 'score_entries_by_expiry', 'score_entries_live_by_subject']),
@@ -191,6 +199,7 @@ describe('the projection runner', () => {
     rerun.start();
     expect(await rerun.catchUp(2_000)).toBe(true);
     expect(counts.appliedWithIndex).toEqual([true]);
+    expect(counts.rebuiltWithIndex).toEqual([]);
     await rerun.stop();
   });
 

@@ -1,6 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
+import type { Database } from '../../src/events/adapters/sqliteDatabase';
+import type { EventStore } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted } from '../../src/events/ledgerEvents';
 import { createProjectionRunner } from '../../src/projections/runner';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
@@ -24,74 +26,172 @@ const posted = (entryId: string, occurredAt: string, effectiveUntil: string): En
   authority: 'traffic-police',
 });
 
-const given = async (events: { type: string; data: unknown }[]) => {
+const registration = {
+  type: 'SubjectRegistered',
+  data: { subjectId, kind: 'person', adultFrom: '2000-01-01', baseline: 1000, registeredBy: 'officer' },
+};
+
+const setUp = () => {
   const db = openLedgerDatabase(':memory:');
   const store = createSqliteEventStore({ db, clock: () => new Date('2026-11-26T10:00:00Z') });
+  const append = (events: { type: string; data: unknown }[]) =>
+    store.appendToStream(
+      subjectStream(subjectId),
+      events.map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
+    );
+  return { db, store, append };
+};
+
+/**
+ * The read model after `events`, folded one of two ways: all while a rebuild from zero catches up (the index by
+ * entry id not built yet), or one by one once it has caught up (with the index).
+ */
+type Folding = 'while rebuilding from zero' | 'once caught up';
+const given = async (folding: Folding, events: { type: string; data: unknown }[]) => {
+  const { db, store, append } = setUp();
   const scores = createScoreProjection(db);
-  await store.appendToStream(
-    subjectStream(subjectId),
-    [
-      {
-        type: 'SubjectRegistered',
-        data: { subjectId, kind: 'person', adultFrom: '2000-01-01', baseline: 1000, registeredBy: 'officer' },
-      },
-      ...events,
-    ].map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
-  );
   const runner = createProjectionRunner({ store, db, projections: [scores], onFailure: () => undefined });
-  runner.start();
+  if (folding === 'while rebuilding from zero') {
+    await append([registration, ...events]);
+    runner.start();
+  } else {
+    await append([registration]);
+    runner.start();
+    await runner.catchUp(2_000);
+    for (const event of events) await runner.waitFor((await append([event])).position, 2_000);
+  }
   await runner.catchUp(2_000);
   await runner.stop();
   return scores;
 };
 
-describe('the score read model', () => {
-  it('lists the entries not reversed and not expired, oldest conduct first', async () => {
-    const scores = await given([
-      { type: 'EntryPosted', data: posted('later', '2026-03-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z') },
-      { type: 'EntryPosted', data: posted('earlier', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
-    ]);
-    expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['earlier', 'later']);
-  });
+describe.each<Folding>(['while rebuilding from zero', 'once caught up'])(
+  'the score read model, folded %s',
+  (folding) => {
+    it('lists the entries not reversed and not expired, oldest conduct first', async () => {
+      const scores = await given(folding, [
+        { type: 'EntryPosted', data: posted('later', '2026-03-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z') },
+        { type: 'EntryPosted', data: posted('earlier', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
+      ]);
+      expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['earlier', 'later']);
+    });
 
-  it('drops an entry once its expiry is recorded', async () => {
-    const scores = await given([
-      { type: 'EntryPosted', data: posted('old', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z') },
-      { type: 'EntryPosted', data: posted('live', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
-      { type: 'EntryExpired', data: { subjectId, entryId: 'old', expiredAt: '2025-01-01T00:00:00.000Z' } },
-    ]);
-    expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['live']);
-    expect(scores.subjectOfEntry('old')).toBe(subjectId);
-  });
+    it('drops an entry once its expiry is recorded', async () => {
+      const scores = await given(folding, [
+        { type: 'EntryPosted', data: posted('old', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z') },
+        { type: 'EntryPosted', data: posted('live', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
+        { type: 'EntryExpired', data: { subjectId, entryId: 'old', expiredAt: '2025-01-01T00:00:00.000Z' } },
+      ]);
+      expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['live']);
+      expect(scores.subjectOfEntry('old')).toBe(subjectId);
+    });
 
-  it('drops a reversed entry and lists it again once reinstated', async () => {
-    const entry = posted('ticket', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z');
-    const reversed = {
-      subjectId,
-      entryId: 'ticket',
-      reason: 'unverifiable',
-      decidedBy: 'officer',
-      reasons: 'no photo',
-    };
-    const withoutIt = await given([
-      { type: 'EntryPosted', data: entry },
-      { type: 'EntryReversed', data: reversed },
-    ]);
-    expect(withoutIt.entries(subjectId)).toEqual([]);
-    const withIt = await given([
-      { type: 'EntryPosted', data: entry },
-      { type: 'EntryReversed', data: reversed },
-      {
-        type: 'EntryReinstated',
-        data: {
-          subjectId,
-          entryId: 'ticket',
-          evidence: [evidenceOf('trafficTicket')],
-          reinstatedBy: 'senior',
-          reasons: 'the photo was found',
+    it('drops a reversed entry and lists it again once reinstated', async () => {
+      const entry = posted('ticket', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z');
+      const reversed = {
+        subjectId,
+        entryId: 'ticket',
+        reason: 'unverifiable',
+        decidedBy: 'officer',
+        reasons: 'no photo',
+      };
+      const withoutIt = await given(folding, [
+        { type: 'EntryPosted', data: entry },
+        { type: 'EntryReversed', data: reversed },
+      ]);
+      expect(withoutIt.entries(subjectId)).toEqual([]);
+      const withIt = await given(folding, [
+        { type: 'EntryPosted', data: entry },
+        { type: 'EntryReversed', data: reversed },
+        {
+          type: 'EntryReinstated',
+          data: {
+            subjectId,
+            entryId: 'ticket',
+            evidence: [evidenceOf('trafficTicket')],
+            reinstatedBy: 'senior',
+            reasons: 'the photo was found',
+          },
         },
-      },
-    ]);
-    expect(withIt.entries(subjectId).map((listed) => listed.entryId)).toEqual(['ticket']);
+      ]);
+      expect(withIt.entries(subjectId).map((listed) => listed.entryId)).toEqual(['ticket']);
+    });
+
+    it('ends the effect of a repaired entry when the repair is granted', async () => {
+      const scores = await given(folding, [
+        { type: 'EntryPosted', data: posted('ticket', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
+        {
+          type: 'CreditRepairGranted',
+          data: {
+            subjectId,
+            repairId: 'repair-1',
+            entryId: 'ticket',
+            grantedBy: 'officer',
+            reasons: 'course completed',
+          },
+        },
+      ]);
+      expect(scores.entries(subjectId)).toEqual([
+        expect.objectContaining({ entryId: 'ticket', endedAt: '2026-11-26T10:00:00.000Z' }),
+      ]);
+    });
+
+    it('stores an entry posted twice once', async () => {
+      const entry = {
+        type: 'EntryPosted',
+        data: posted('ticket', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z'),
+      };
+      const scores = await given(folding, [entry, entry]);
+      expect(scores.entries(subjectId).map((listed) => listed.entryId)).toEqual(['ticket']);
+    });
+  },
+);
+
+describe('the score read model across versions and restarts', () => {
+  const ticket = posted('ticket', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z');
+  const expiry = {
+    type: 'EntryExpired',
+    data: { subjectId, entryId: 'ticket', expiredAt: '2027-02-01T00:00:00.000Z' },
+  };
+  const catchUp = async (db: Database, store: EventStore) => {
+    const scores = createScoreProjection(db);
+    const runner = createProjectionRunner({ store, db, projections: [scores], onFailure: () => undefined });
+    runner.start();
+    await runner.catchUp(2_000);
+    await runner.stop();
+    return scores;
+  };
+  const indexesOf = (db: Database) =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'score_entries'").pluck().all();
+
+  it('rebuilds a database whose entries were keyed by entry id (before version 3) in posting order', async () => {
+    const { db, store, append } = setUp();
+    db.exec(`CREATE TABLE score_entries (
+      entry_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, rule_code TEXT NOT NULL, direction TEXT NOT NULL,
+      points INTEGER NOT NULL, grade_cap TEXT, severity TEXT NOT NULL, occurred_at TEXT NOT NULL,
+      effective_until TEXT NOT NULL, scheme_version TEXT NOT NULL,
+      reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position TEXT NOT NULL);
+      INSERT INTO projection_checkpoints VALUES ('scores', 2, '00000000000000000000');`);
+    await append([registration, { type: 'EntryPosted', data: ticket }]);
+    const scores = await catchUp(db, store);
+    expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['ticket']);
+    expect(db.prepare("SELECT pk FROM pragma_table_info('score_entries') WHERE name = 'entry_id'").pluck().get()).toBe(
+      0,
+    );
+    expect(indexesOf(db)).toContain('score_entries_by_id');
+  });
+
+  it('goes on with the index by entry id after a rebuild from zero stopped before it caught up', async () => {
+    const { db, store, append } = setUp();
+    await append([registration, { type: 'EntryPosted', data: ticket }]);
+    await catchUp(db, store);
+    // What a rebuild stopped half-way leaves: its rows and checkpoint, none of its read indexes.
+    for (const index of indexesOf(db)) db.exec(`DROP INDEX ${index}`);
+    await append([expiry]);
+    const scores = await catchUp(db, store);
+    expect(indexesOf(db)).toContain('score_entries_by_id');
+    expect(scores.entries(subjectId)).toEqual([]);
+    expect(scores.subjectOfEntry('ticket')).toBe(subjectId);
   });
 });
