@@ -15,7 +15,7 @@ export interface Projection {
    * its own, so a rebuild never loads the events no read model needs (a third of a city's log is notices).
    */
   readonly eventTypes: readonly LedgerEventType[];
-  /** The indexes only its reads use: a rebuild from zero builds them once it has caught up. */
+  /** The indexes a rebuild from zero folds without: it builds them once it has caught up. */
   readonly readIndexes: readonly ReadIndex[];
   /** Deletes every row, for a rebuild from zero, which folds without the read indexes until `rebuilt`. */
   reset(): void;
@@ -42,21 +42,19 @@ export const foldByType = (handlers: LedgerEventHandlers): Pick<Projection, 'eve
 };
 
 /**
- * A secondary index that a projection's reads use, and its fold too only if it can do without while rebuilding from
- * zero (until `rebuilt`). A rebuild from zero drops it and builds it once, sorted, when it has caught up, instead of
- * inserting into it row by row: random keys on pages beyond the cache, which made a rebuild slow down as the log grew.
+ * A secondary index that a projection's reads use, or its fold too if the fold can find its rows without it while
+ * rebuilding from zero (until `rebuilt`); never a unique one, since nothing refuses rows while it is absent. A rebuild
+ * from zero drops it and builds it once, sorted, when it has caught up, instead of inserting into it row by row: random
+ * keys on pages beyond the cache, which made a rebuild slow down as the log grew.
  */
 export interface ReadIndex {
   name: string;
   /** What follows ON: the table, the columns and any WHERE of a partial index. */
   on: string;
-  /** The fold keeps its key unique (it is not there to refuse rows while the fold runs without it). */
-  unique?: boolean;
 }
 
 export const createReadIndexes = (db: Database, indexes: readonly ReadIndex[]): void => {
-  for (const index of indexes)
-    db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
+  for (const index of indexes) db.exec(`CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
 };
 
 export const dropReadIndexes = (db: Database, indexes: readonly ReadIndex[]): void => {

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 import type { Database } from '../../src/events/adapters/sqliteDatabase';
-import type { EventStore } from '../../src/events/eventStore';
+import type { EventStore, RecordedEvent } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted } from '../../src/events/ledgerEvents';
 import { createProjectionRunner } from '../../src/projections/runner';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
@@ -193,5 +193,75 @@ describe('the score read model across versions and restarts', () => {
     expect(indexesOf(db)).toContain('score_entries_by_id');
     expect(scores.entries(subjectId)).toEqual([]);
     expect(scores.subjectOfEntry('ticket')).toBe(subjectId);
+  });
+
+  describe('folded by hand, as a rebuild from zero does before it has caught up', () => {
+    /** The events as the store records them, for the projection's own apply. */
+    const recorded = async (events: { type: string; data: unknown }[]) => {
+      const { db, store, append } = setUp();
+      await append([registration, ...events]);
+      return { db, events: await store.readStream(subjectStream(subjectId)) };
+    };
+    const postedTwo = [
+      { type: 'EntryPosted', data: posted('first', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
+      { type: 'EntryPosted', data: posted('second', '2026-03-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z') },
+    ];
+    const expiryOf = (entryId: string) => ({
+      type: 'EntryExpired',
+      data: { subjectId, entryId, expiredAt: '2027-02-01T00:00:00.000Z' },
+    });
+
+    it('names the subject of an entry it holds in memory', async () => {
+      const { db, events } = await recorded(postedTwo);
+      const scores = createScoreProjection(db);
+      scores.reset();
+      for (const event of events) scores.apply(event);
+      expect(indexesOf(db)).not.toContain('score_entries_by_id');
+      expect(scores.subjectOfEntry('second')).toBe(subjectId);
+      expect(scores.subjectOfEntry('unknown')).toBeUndefined();
+    });
+
+    it('builds the index by entry id at once when it holds as many entries in memory as it may', async () => {
+      const { db, events } = await recorded([...postedTwo, expiryOf('first')]);
+      const scores = createScoreProjection(db, { heldInMemoryMax: 2 });
+      scores.reset();
+      const [registered, first, second, expired] = events as [
+        RecordedEvent,
+        RecordedEvent,
+        RecordedEvent,
+        RecordedEvent,
+      ];
+      for (const event of [registered, first]) scores.apply(event);
+      expect(indexesOf(db)).not.toContain('score_entries_by_id');
+      scores.apply(second);
+      expect(indexesOf(db)).toContain('score_entries_by_id');
+      scores.apply(expired);
+      expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['second']);
+    });
+
+    it('finds nothing where it remembers an entry whose insert was rolled back', async () => {
+      const { db, events } = await recorded([...postedTwo, expiryOf('first')]);
+      const scores = createScoreProjection(db);
+      scores.reset();
+      const [registered, first, second, expired] = events as [
+        RecordedEvent,
+        RecordedEvent,
+        RecordedEvent,
+        RecordedEvent,
+      ];
+      scores.apply(registered);
+      const failingBatch = db.transaction(() => {
+        scores.apply(first);
+        throw new Error('a later event in the batch failed');
+      });
+      expect(failingBatch).toThrow('a later event in the batch failed');
+      // The second entry takes the row the first one's rolled-back insert had.
+      scores.apply(second);
+      expect(scores.subjectOfEntry('first')).toBeUndefined();
+      scores.apply(expired);
+      expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['second']);
+      scores.apply(first);
+      expect(scores.entries(subjectId).map((entry) => entry.entryId)).toEqual(['first', 'second']);
+    });
   });
 });
