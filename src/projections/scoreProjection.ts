@@ -60,7 +60,7 @@ export const createScoreProjection = (
   { heldInMemoryMax = entriesHeldInMemoryMax }: { heldInMemoryMax?: number } = {},
 ): Projection & ScoreReadModel => {
   // Before version 3 the entries were keyed by entry id: such a table is dropped here and rebuilt by the runner, which
-  // rebuilds a projection from zero when its saved version is older.
+  // rebuilds a projection from zero when its saved version differs.
   const postedInOrder = db.prepare("SELECT 1 FROM pragma_table_info('score_entries') WHERE name = 'posted_order'");
   if (!postedInOrder.get()) db.exec('DROP TABLE IF EXISTS score_entries');
   db.exec(`
@@ -73,7 +73,6 @@ export const createScoreProjection = (
       points INTEGER NOT NULL, grade_cap TEXT, severity TEXT NOT NULL, occurred_at TEXT NOT NULL,
       effective_until TEXT NOT NULL, scheme_version TEXT NOT NULL,
       reversed INTEGER NOT NULL DEFAULT 0, ended_at TEXT, expired INTEGER NOT NULL DEFAULT 0);
-    DROP INDEX IF EXISTS score_entries_by_subject;
   `);
   // Positional parameters: binding by name looks each one up in an object built for it, which a rebuild pays
   // millions of times.

@@ -216,7 +216,6 @@ describe('the score read model across versions and restarts', () => {
       const scores = createScoreProjection(db);
       scores.reset();
       for (const event of events) scores.apply(event);
-      expect(indexesOf(db)).not.toContain('score_entries_by_id');
       expect(scores.subjectOfEntry('second')).toBe(subjectId);
       expect(scores.subjectOfEntry('unknown')).toBeUndefined();
     });
