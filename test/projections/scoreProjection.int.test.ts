@@ -196,40 +196,41 @@ describe('the score read model across versions and restarts', () => {
   });
 
   describe('folded by hand, as a rebuild from zero does before it has caught up', () => {
-    /** The events as the store records them, for the projection's own apply. */
-    const recorded = async (events: { type: string; data: unknown }[]) => {
-      const { db, store, append } = setUp();
-      await append([registration, ...events]);
-      return { db, events: await store.readStream(subjectStream(subjectId)) };
-    };
     const postedTwo = [
       { type: 'EntryPosted', data: posted('first', '2026-02-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z') },
       { type: 'EntryPosted', data: posted('second', '2026-03-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z') },
     ];
-    const expiryOf = (entryId: string) => ({
+    const expiryOfFirst = {
       type: 'EntryExpired',
-      data: { subjectId, entryId, expiredAt: '2027-02-01T00:00:00.000Z' },
-    });
-
-    it('names the subject of an entry it holds in memory', async () => {
-      const { db, events } = await recorded(postedTwo);
-      const scores = createScoreProjection(db);
-      scores.reset();
-      for (const event of events) scores.apply(event);
-      expect(scores.subjectOfEntry('second')).toBe(subjectId);
-      expect(scores.subjectOfEntry('unknown')).toBeUndefined();
-    });
-
-    it('builds the index by entry id at once when it holds as many entries in memory as it may', async () => {
-      const { db, events } = await recorded([...postedTwo, expiryOf('first')]);
-      const scores = createScoreProjection(db, { heldInMemoryMax: 2 });
-      scores.reset();
-      const [registered, first, second, expired] = events as [
+      data: { subjectId, entryId: 'first', expiredAt: '2027-02-01T00:00:00.000Z' },
+    };
+    /**
+     * A projection just reset for a rebuild from zero, and the events as the store records them for its own apply:
+     * the registration, the two entries posted, and the first one's expiry.
+     */
+    const rebuilding = async (options?: Parameters<typeof createScoreProjection>[1]) => {
+      const { db, store, append } = setUp();
+      await append([registration, ...postedTwo, expiryOfFirst]);
+      const [registered, first, second, expired] = (await store.readStream(subjectStream(subjectId))) as [
         RecordedEvent,
         RecordedEvent,
         RecordedEvent,
         RecordedEvent,
       ];
+      const scores = createScoreProjection(db, options);
+      scores.reset();
+      return { db, scores, registered, first, second, expired };
+    };
+
+    it('names the subject of an entry it holds in memory', async () => {
+      const { scores, registered, first, second } = await rebuilding();
+      for (const event of [registered, first, second]) scores.apply(event);
+      expect(scores.subjectOfEntry('second')).toBe(subjectId);
+      expect(scores.subjectOfEntry('unknown')).toBeUndefined();
+    });
+
+    it('builds the index by entry id at once when it holds as many entries in memory as it may', async () => {
+      const { db, scores, registered, first, second, expired } = await rebuilding({ heldInMemoryMax: 2 });
       for (const event of [registered, first]) scores.apply(event);
       expect(indexesOf(db)).not.toContain('score_entries_by_id');
       scores.apply(second);
@@ -239,15 +240,7 @@ describe('the score read model across versions and restarts', () => {
     });
 
     it('finds nothing where it remembers an entry whose insert was rolled back', async () => {
-      const { db, events } = await recorded([...postedTwo, expiryOf('first')]);
-      const scores = createScoreProjection(db);
-      scores.reset();
-      const [registered, first, second, expired] = events as [
-        RecordedEvent,
-        RecordedEvent,
-        RecordedEvent,
-        RecordedEvent,
-      ];
+      const { db, scores, registered, first, second, expired } = await rebuilding();
       scores.apply(registered);
       const failingBatch = db.transaction(() => {
         scores.apply(first);
