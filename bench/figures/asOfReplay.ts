@@ -4,7 +4,7 @@ import { ledgerClockStart } from '../ledgerCli';
 import { postJson } from '../ledgerHttp';
 import { streamLength } from '../logCounts';
 import { residentId } from '../residents';
-import { startLedgerServer, withServers } from '../serverProcess';
+import { startWarmedLedgerServer, withServers } from '../serverProcess';
 import { formatCount } from '../format';
 import { step } from '../stepLog';
 import { trafficTicket } from '../trafficTicket';
@@ -45,7 +45,7 @@ export const asOfReplay: Figure = {
   growth: 'constant',
   prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   measure: ({ settings, dbPath, credentials }) =>
-    withServers([() => startLedgerServer(dbPath)], async ([ledger]) => {
+    withServers([() => startWarmedLedgerServer(dbPath)], async ([ledger]) => {
       const events = await appendUntilStreamHolds(ledger.url, dbPath, credentials.recorder);
       step(`  ${replayedSubject}'s stream holds ${formatCount(events)} events`);
       const path = `/v1/subjects/${replayedSubject}/score?asOf=${replayInstant}`;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { removeDatabase } from '../databaseFiles';
 import { below, ratioAtLeast } from '../goals';
-import { startBaselineServer, startLedgerServer, withServers } from '../serverProcess';
+import { startBaselineServer, startWarmedLedgerServer, withServers } from '../serverProcess';
 import { compareLoads } from './httpLoads';
 import { metrics, type Figure } from './figure';
 
@@ -25,7 +25,7 @@ export const durableWrites: Figure = {
     try {
       return await withServers(
         [
-          () => startLedgerServer(dbPath),
+          () => startWarmedLedgerServer(dbPath),
           () => startBaselineServer('baselines/writeServer.js', { BENCH_BASELINE_DB: baselinePath }),
         ],
         async ([ledger, baseline]) => {

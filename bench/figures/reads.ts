@@ -2,7 +2,7 @@ import { railMeasure, type Headers } from '../credentials';
 import { below, ratioAtLeast } from '../goals';
 import { get } from '../ledgerHttp';
 import { residentPlaceholder, type RequestPlan } from '../load/loadSpec';
-import { startBaselineServer, startLedgerServer, withServers } from '../serverProcess';
+import { startBaselineServer, startWarmedLedgerServer, withServers } from '../serverProcess';
 import { compareLoads } from './httpLoads';
 import { metrics, type Figure, type FigureId, type PopulationContext } from './figure';
 import { probeSubject } from '../residents';
@@ -30,7 +30,7 @@ const readFigure = (question: ReadQuestion): Figure => ({
   growth: 'constant',
   prerequisites: ['projectionsBuilt', 'checkpointIssued'],
   measure: (context) =>
-    withServers([() => startLedgerServer(context.dbPath)], async ([ledger]) => {
+    withServers([() => startWarmedLedgerServer(context.dbPath)], async ([ledger]) => {
       const sample = await get(`${ledger.url}${question.path(probeSubject)}`, question.caller(context));
       if (sample.status !== 200) throw new Error(`the sample read answered ${sample.status}: ${sample.body}`);
       return withServers(
