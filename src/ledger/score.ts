@@ -58,15 +58,44 @@ export interface ScoreAt {
 export const effectEndOf = (entry: Pick<ScoredEntry, 'effectiveUntil' | 'endedAt'>): string =>
   entry.endedAt !== undefined && entry.endedAt < entry.effectiveUntil ? entry.endedAt : entry.effectiveUntil;
 
-export const isInEffect = (entry: Pick<ScoredEntry, 'occurredAt' | 'effectiveUntil' | 'endedAt'>, at: Date): boolean =>
-  new Date(entry.occurredAt) <= at && at < new Date(effectEndOf(entry));
+type EffectDates = Pick<ScoredEntry, 'occurredAt' | 'effectiveUntil' | 'endedAt'>;
+
+/**
+ * An entry with the instants its effect starts and ends, parsed once for an answer: an answer looks at every
+ * entry at several instants (now, and each coming end), and a subject replayed as of a date has hundreds.
+ */
+interface TimedEntry<Entry extends EffectDates = ScoredEntry> {
+  entry: Entry;
+  startsAtMs: number;
+  /** effectEndOf(entry), as written and as an instant. */
+  end: string;
+  endsAtMs: number;
+}
+
+const timedOf = <Entry extends EffectDates>(entry: Entry): TimedEntry<Entry> => {
+  const end = effectEndOf(entry);
+  return { entry, startsAtMs: Date.parse(entry.occurredAt), end, endsAtMs: Date.parse(end) };
+};
+
+const isInEffectAt = (timedEntry: TimedEntry<EffectDates>, atMs: number): boolean =>
+  timedEntry.startsAtMs <= atMs && atMs < timedEntry.endsAtMs;
+
+export const isInEffect = (entry: EffectDates, at: Date): boolean => isInEffectAt(timedOf(entry), at.getTime());
+
+/** Oldest conduct first; entries of the same instant by id, so that the order never depends on the input's. */
+const byConductTime = (a: TimedEntry, b: TimedEntry): number =>
+  a.startsAtMs - b.startsAtMs || (a.entry.entryId < b.entry.entryId ? -1 : a.entry.entryId > b.entry.entryId ? 1 : 0);
 
 /** `baseline` is the subject's own (from its registration); the bands are those of `scheme`. */
 export const scoreAt = (scheme: Scheme, baseline: number, entries: readonly ScoredEntry[], at: Date): ScoreAt => {
-  const current = standingAt(scheme, baseline, entries, at);
+  const timedEntries = entries.map(timedOf);
+  const current = standingAt(scheme, baseline, timedEntries, at.getTime());
   return {
     ...current,
-    explanation: { ...current.explanation, nextChange: nextChangeAfter(scheme, baseline, entries, at, current) },
+    explanation: {
+      ...current.explanation,
+      nextChange: nextChangeAfter(scheme, baseline, timedEntries, at.getTime(), current),
+    },
   };
 };
 
@@ -74,15 +103,16 @@ export const scoreAt = (scheme: Scheme, baseline: number, entries: readonly Scor
 const nextChangeAfter = (
   scheme: Scheme,
   baseline: number,
-  entries: readonly ScoredEntry[],
-  at: Date,
+  entries: readonly TimedEntry[],
+  atMs: number,
   current: Pick<ScoreAt, 'score' | 'grade'>,
 ): NextChange | null => {
-  const ends = [...new Set(entries.filter((entry) => isInEffect(entry, at)).map(effectEndOf))].sort();
+  const inEffect = entries.filter((timedEntry) => isInEffectAt(timedEntry, atMs));
+  const ends = [...new Set(inEffect.map((timedEntry) => timedEntry.end))].sort();
   for (const end of ends) {
-    const then = standingAt(scheme, baseline, entries, new Date(end));
+    const then = standingAt(scheme, baseline, entries, Date.parse(end));
     if (then.score === current.score && then.grade === current.grade) continue;
-    const ending = entries.filter((entry) => isInEffect(entry, at) && effectEndOf(entry) === end);
+    const ending = inEffect.filter((timedEntry) => timedEntry.end === end).map((timedEntry) => timedEntry.entry);
     return {
       at: end,
       reason: ending.every((entry) => entry.endedAt === end) ? 'repairedEntryEnds' : 'entryExpires',
@@ -96,17 +126,18 @@ const nextChangeAfter = (
 
 /** The score and grade alone, without the explanation's look ahead: for answers that need only the grade. */
 export const gradeAt = (scheme: Scheme, baseline: number, entries: readonly ScoredEntry[], at: Date): Grade =>
-  standingAt(scheme, baseline, entries, at).grade;
+  standingAt(scheme, baseline, entries.map(timedOf), at.getTime()).grade;
 
 const standingAt = (
   scheme: Scheme,
   baseline: number,
-  entries: readonly ScoredEntry[],
-  at: Date,
+  entries: readonly TimedEntry[],
+  atMs: number,
 ): Omit<ScoreAt, 'explanation'> & { explanation: Omit<ScoreExplanation, 'nextChange'> } => {
   const inEffect = entries
-    .filter((entry) => isInEffect(entry, at))
-    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.entryId.localeCompare(b.entryId));
+    .filter((timedEntry) => isInEffectAt(timedEntry, atMs))
+    .sort(byConductTime)
+    .map((timedEntry) => timedEntry.entry);
   const score = inEffect.reduce((sum, entry) => sum + entry.points, baseline);
   const bandIndex = scheme.gradeBands.indexOf(bandOf(scheme, score));
   const band = scheme.gradeBands[bandIndex] as Scheme['gradeBands'][number];

@@ -77,6 +77,45 @@ describe('the score at an instant', () => {
     expect([result.grade, result.explanation.bindingConstraint]).toEqual(['D', 'points']);
   });
 
+  it('explains the entries in effect oldest conduct first, and those of the same instant by id', () => {
+    const entries = [
+      entry({ entryId: 'b', occurredAt: '2026-10-02T00:00:00.000Z' }),
+      entry({ entryId: 'c', occurredAt: '2026-10-01T00:00:00.000Z' }),
+      entry({ entryId: 'a', occurredAt: '2026-10-02T00:00:00.000Z' }),
+    ];
+    expect(scoreAt(scheme, 1000, entries, at).explanation.entries.map((item) => item.entryId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('names as the next change the first coming end that moves the score, with every entry ending then', () => {
+    const entries = [
+      entry({ entryId: 'unmoving', points: 0, effectiveUntil: '2026-12-01T00:00:00.000Z' }),
+      entry({ entryId: 'e1', points: -5, effectiveUntil: '2027-01-01T00:00:00.000Z' }),
+      entry({ entryId: 'e2', points: -10, effectiveUntil: '2027-01-01T00:00:00.000Z' }),
+      entry({ entryId: 'later', points: -1, effectiveUntil: '2027-06-01T00:00:00.000Z' }),
+    ];
+    expect(scoreAt(scheme, 1000, entries, at).explanation.nextChange).toEqual({
+      at: '2027-01-01T00:00:00.000Z',
+      reason: 'entryExpires',
+      entryIds: ['e1', 'e2'],
+      score: 999,
+      grade: 'A',
+    });
+  });
+
+  it('names a repaired entry ending before its period as the next change, for its repair', () => {
+    const repaired = entry({ entryId: 'repaired', endedAt: '2026-11-30T00:00:00.000Z' });
+    expect(scoreAt(scheme, 1000, [repaired], at).explanation.nextChange).toMatchObject({
+      at: '2026-11-30T00:00:00.000Z',
+      reason: 'repairedEntryEnds',
+      entryIds: ['repaired'],
+      score: 1000,
+    });
+  });
+
+  it('has no next change when no entry in effect will end', () => {
+    expect(scoreAt(scheme, 1000, [], at).explanation.nextChange).toBeNull();
+  });
+
   it('matches a straightforward sum for any set of entries', () => {
     const instants = fc.integer({ min: Date.parse('2021-01-01'), max: Date.parse('2030-01-01') });
     const entries = fc.array(

@@ -82,17 +82,21 @@ const migrations: readonly string[] = [
   `ALTER TABLE events ADD COLUMN hash TEXT;`,
 ];
 
-interface EventRow {
-  position: bigint;
-  stream_name: string;
-  revision: bigint;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-  hash: string | null;
-}
+/**
+ * A row of eventColumns, in their order. Events are read as arrays (better-sqlite3's `raw`): a stream of 200
+ * events reads in about half the time it takes as objects keyed by column name.
+ */
+type EventRow = [
+  position: bigint,
+  streamName: string,
+  revision: bigint,
+  eventId: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+  hash: string | null,
+];
 
 interface ReadAllParameters {
   after: bigint;
@@ -266,7 +270,7 @@ const eventColumns = 'position, stream_name, revision, event_id, type, data, met
 const prepareStatements = (db: Database) => ({
   streamRevision: db.prepare<[string], { revision: bigint }>(streamRevisionSql).safeIntegers(),
   eventsById: db
-    .prepare<[string], Pick<EventRow, 'event_id' | 'stream_name' | 'revision' | 'position'>>(
+    .prepare<[string], { event_id: string; stream_name: string; revision: bigint; position: bigint }>(
       `SELECT event_id, stream_name, revision, position FROM events
        WHERE event_id IN (SELECT value FROM json_each(?))`,
     )
@@ -278,12 +282,14 @@ const prepareStatements = (db: Database) => ({
     .prepare<[string, bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
     )
-    .safeIntegers(),
+    .safeIntegers()
+    .raw(),
   readStreamBackwards: db
     .prepare<[string, bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     )
-    .safeIntegers(),
+    .safeIntegers()
+    .raw(),
   // Prefixes are compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
   readAll: db
     .prepare<ReadAllParameters, EventRow>(
@@ -295,12 +301,14 @@ const prepareStatements = (db: Database) => ({
            WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
        ORDER BY position LIMIT @limit`,
     )
-    .safeIntegers(),
+    .safeIntegers()
+    .raw(),
   readAllStored: db
     .prepare<[bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     )
-    .safeIntegers(),
+    .safeIntegers()
+    .raw(),
   headPosition: db
     .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
     .safeIntegers(),
@@ -318,26 +326,46 @@ const isEventIdTaken = (error: unknown): boolean => {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
 };
 
-const toRecordedEvent = (row: EventRow): RecordedEvent => ({
-  id: row.event_id,
-  type: row.type,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as EventMetadata,
-  streamName: row.stream_name,
-  revision: row.revision,
-  position: positionFromNumber(row.position),
-  recordedAt: new Date(row.recorded_at),
-  ...(row.hash !== null ? { hash: row.hash } : {}),
+const toRecordedEvent = ([
+  position,
+  streamName,
+  revision,
+  id,
+  type,
+  data,
+  metadata,
+  recordedAt,
+  hash,
+]: EventRow): RecordedEvent => ({
+  id,
+  type,
+  data: JSON.parse(data) as unknown,
+  metadata: JSON.parse(metadata) as EventMetadata,
+  streamName,
+  revision,
+  position: positionFromNumber(position),
+  recordedAt: new Date(recordedAt),
+  ...(hash !== null ? { hash } : {}),
 });
 
-const toStoredEvent = (row: EventRow): StoredEvent => ({
-  streamName: row.stream_name,
-  revision: row.revision,
-  position: positionFromNumber(row.position),
-  id: row.event_id,
-  type: row.type,
-  dataJson: row.data,
-  metadataJson: row.metadata,
-  recordedAt: row.recorded_at,
-  ...(row.hash !== null ? { hash: row.hash } : {}),
+const toStoredEvent = ([
+  position,
+  streamName,
+  revision,
+  id,
+  type,
+  dataJson,
+  metadataJson,
+  recordedAt,
+  hash,
+]: EventRow): StoredEvent => ({
+  streamName,
+  revision,
+  position: positionFromNumber(position),
+  id,
+  type,
+  dataJson,
+  metadataJson,
+  recordedAt,
+  ...(hash !== null ? { hash } : {}),
 });
