@@ -13,21 +13,16 @@ export interface FoldLoopResult {
   loopSeconds: number;
 }
 
-interface Row {
-  position: number;
-  stream_name: string;
-  data: string;
-}
+type Row = [position: number, streamName: string, data: string];
 
 runScriptMain(async (): Promise<FoldLoopResult> => {
   const dbPath = process.argv[2] as string;
   const startedAt = performance.now();
   const points = new Map<string, number>();
   const events = forEachPage<Row>(dbPath, 'position, stream_name, data', (rows) => {
-    for (const row of rows) {
-      const data = JSON.parse(row.data) as { points?: unknown };
-      if (typeof data.points === 'number')
-        points.set(row.stream_name, (points.get(row.stream_name) ?? 0) + data.points);
+    for (const [, streamName, dataJson] of rows) {
+      const data = JSON.parse(dataJson) as { points?: unknown };
+      if (typeof data.points === 'number') points.set(streamName, (points.get(streamName) ?? 0) + data.points);
     }
   });
   return { events, streams: points.size, loopSeconds: (performance.now() - startedAt) / 1000 };

@@ -62,6 +62,16 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> ext
 }
 
 /**
+ * What a fold reads of a recorded event: projections apply these fields and no others, so that a store can hand
+ * them no more (EventStore.subscribeToFold), which a rebuild of every projection, reading the whole log, pays for
+ * per event.
+ */
+export type FoldedEvent<Type extends string = string, Data = unknown> = Pick<
+  RecordedEvent<Type, Data>,
+  'type' | 'data' | 'position' | 'recordedAt'
+>;
+
+/**
  * An event exactly as a store keeps it: data and metadata as their stored JSON text, recordedAt as its stored ISO
  * text. What verification hashes, so that it checks the stored bytes without parsing and re-encoding them.
  */
@@ -125,16 +135,19 @@ export interface CaughtUp {
   position: Position;
 }
 
-export type SubscriptionItem = RecordedEvent | CaughtUp;
+export type SubscriptionItem<Event extends FoldedEvent = RecordedEvent> = Event | CaughtUp;
 
-export const isCaughtUp = (item: SubscriptionItem): item is CaughtUp => (item as CaughtUp).kind === 'caughtUp';
+export const isCaughtUp = <Event extends FoldedEvent>(item: SubscriptionItem<Event>): item is CaughtUp =>
+  (item as CaughtUp).kind === 'caughtUp';
 
 /**
  * A catch-up subscription: delivers the history after its start position, one CaughtUp marker when it has
  * reached the end, then live events as they are appended (with a further CaughtUp after each live batch).
  * Items are delivered in global order, one at a time; close() ends iteration.
  */
-export interface Subscription extends AsyncIterable<SubscriptionItem> {
+export interface Subscription<Event extends FoldedEvent = RecordedEvent> extends AsyncIterable<
+  SubscriptionItem<Event>
+> {
   close(): Promise<void>;
 }
 
@@ -152,6 +165,11 @@ export interface EventStore {
    */
   readAllStored?(options?: Omit<ReadAllOptions, 'filter'>): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /**
+   * Optional, for adapters that can read less of each event: subscribeToAll's items with only what a fold reads.
+   * The projection runner uses it when present (src/projections/runner.ts), subscribeToAll otherwise.
+   */
+  subscribeToFold?(options?: SubscribeOptions): Subscription<FoldedEvent>;
   close(): Promise<void>;
 }
 

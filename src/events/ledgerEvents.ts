@@ -1,6 +1,6 @@
 import type { Grade, RuleDirection, Scheme, Severity, EvidenceKind } from '../ledger/scheme';
 import type { ListName, RemovalReason, RemovedReason, Restriction } from '../ledger/listingCodes';
-import type { NewEvent, RecordedEvent } from './eventStore';
+import type { FoldedEvent, NewEvent, RecordedEvent } from './eventStore';
 import { objectionEventTypes, type ObjectionEventMap } from './objectionEvents';
 
 /**
@@ -286,7 +286,12 @@ export type NewLedgerEvent = { [T in LedgerEventType]: NewEvent<T, LedgerEventMa
 
 const ledgerEventTypeSet: ReadonlySet<string> = new Set(ledgerEventTypes);
 
-export const isLedgerEvent = (event: RecordedEvent): event is RecordedLedgerEvent => ledgerEventTypeSet.has(event.type);
+/** A ledger event as projections fold it: what a fold reads of it (FoldedEvent). */
+export type FoldedLedgerEvent = { [T in LedgerEventType]: FoldedEvent<T, LedgerEventMap[T]> }[LedgerEventType];
+
+/** Whether the event is one of the ledger's; narrows a whole event or what a fold reads of one. */
+export const isLedgerEvent = <Event extends FoldedEvent>(event: Event): event is Event & FoldedLedgerEvent =>
+  ledgerEventTypeSet.has(event.type);
 
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
 export const schemeStream = (schemeId: string): string => `scheme-${schemeId}`;

@@ -3,6 +3,7 @@ import {
   checkPosition,
   comparePositions,
   type EventFilter,
+  type FoldedEvent,
   type Position,
   type RecordedEvent,
   type SubscribeOptions,
@@ -16,10 +17,10 @@ import {
  * interval is given, for the next poll, which is how appends from another process on the same file are seen.
  */
 
-/** What one read of a subscription found. */
-export interface Page {
+/** What one read of a subscription found: events whole, or what a fold reads of them. */
+export interface Page<Event extends FoldedEvent = RecordedEvent> {
   /** Up to maxCount events after the position asked for (exclusive) that match the filter, in global order. */
-  events: readonly RecordedEvent[];
+  events: readonly Event[];
   /** The end of the log as the same read saw it: when the page is not full, every event up to it was looked at. */
   head: Position;
 }
@@ -28,15 +29,19 @@ export interface Page {
  * Reads one page. The adapter applies the filter where the events are, so that a subscription to a few types
  * (the projections') does not load and parse the others.
  */
-export type ReadPage = (after: Position, maxCount: number, filter?: EventFilter) => Promise<Page>;
+export type ReadPage<Event extends FoldedEvent = RecordedEvent> = (
+  after: Position,
+  maxCount: number,
+  filter?: EventFilter,
+) => Promise<Page<Event>>;
 
 export interface PollingOptions {
   /** How long a caught-up subscription waits before looking again; without it, only local appends wake it. */
   pollIntervalMs?: number;
 }
 
-export interface PollingSubscriptions {
-  subscribe(options?: SubscribeOptions): Subscription;
+export interface PollingSubscriptions<Event extends FoldedEvent = RecordedEvent> {
+  subscribe(options?: SubscribeOptions): Subscription<Event>;
   /** Call after each committed append, so that waiting subscriptions read it at once. */
   wakeAll(): void;
   closeAll(): Promise<void>;
@@ -45,12 +50,15 @@ export interface PollingSubscriptions {
 /** Events read per page: bounds what a subscription holds in memory while its consumer is busy. */
 export const pageEventsMax = 500;
 
-interface PollingSubscription extends Subscription {
+interface PollingSubscription<Event extends FoldedEvent> extends Subscription<Event> {
   wake(): void;
 }
 
-export const createPollingSubscriptions = (readPage: ReadPage, options: PollingOptions = {}): PollingSubscriptions => {
-  const open = new Set<PollingSubscription>();
+export const createPollingSubscriptions = <Event extends FoldedEvent = RecordedEvent>(
+  readPage: ReadPage<Event>,
+  options: PollingOptions = {},
+): PollingSubscriptions<Event> => {
+  const open = new Set<PollingSubscription<Event>>();
   return {
     subscribe: (subscribeOptions = {}) => {
       const subscription = openSubscription(readPage, options, subscribeOptions, () => open.delete(subscription));
@@ -64,14 +72,14 @@ export const createPollingSubscriptions = (readPage: ReadPage, options: PollingO
   };
 };
 
-const openSubscription = (
-  readPage: ReadPage,
+const openSubscription = <Event extends FoldedEvent>(
+  readPage: ReadPage<Event>,
   { pollIntervalMs }: PollingOptions,
   { after = START, filter }: SubscribeOptions,
   onClose: () => void,
-): PollingSubscription => {
+): PollingSubscription<Event> => {
   checkPosition(after);
-  const queued: SubscriptionItem[] = [];
+  const queued: SubscriptionItem<Event>[] = [];
   /** The last position read, whether its event was delivered or skipped by the filter. */
   let cursor = after;
   /** The cursor when the last caughtUp was queued: while they are equal there is nothing new to read. */
@@ -103,7 +111,7 @@ const openSubscription = (
     // How far the log was read: a full page ends at its last event; otherwise every event to the head was looked
     // at, matching or not. A subscription may start after the head (a checkpoint of a log since cut): it never
     // moves back.
-    const readUpTo = full ? (events.at(-1) as RecordedEvent).position : head;
+    const readUpTo = full ? (events.at(-1) as Event).position : head;
     if (comparePositions(readUpTo, cursor) > 0) cursor = readUpTo;
     if (!full && caughtUpAt !== cursor) {
       queued.push({ kind: 'caughtUp', position: cursor });
@@ -111,7 +119,7 @@ const openSubscription = (
     }
   };
 
-  const nextItem = async (): Promise<IteratorResult<SubscriptionItem>> => {
+  const nextItem = async (): Promise<IteratorResult<SubscriptionItem<Event>>> => {
     // No bound on the pages read here: a live subscription waits as long as it takes, until close().
     while (!closed) {
       const item = queued.shift();
@@ -123,7 +131,7 @@ const openSubscription = (
 
   // Chained so that items go out one at a time even if a consumer asks again before the last answer.
   let previousNext: Promise<unknown> = Promise.resolve();
-  const next = (): Promise<IteratorResult<SubscriptionItem>> => {
+  const next = (): Promise<IteratorResult<SubscriptionItem<Event>>> => {
     const result = previousNext.catch(() => undefined).then(nextItem);
     previousNext = result;
     return result;
@@ -136,7 +144,7 @@ const openSubscription = (
     onClose();
   };
 
-  const iterator: AsyncIterableIterator<SubscriptionItem> = {
+  const iterator: AsyncIterableIterator<SubscriptionItem<Event>> = {
     next,
     return: async () => {
       await close();

@@ -43,7 +43,7 @@ export interface ScoreExplanation {
   pointsToNextBandUp: number | null;
   /** Points that can be lost before falling to the next band down; null in the lowest band. */
   pointsToNextBandDown: number | null;
-  /** Null when no entry in effect will end. */
+  /** Null when no coming end of an entry in effect changes the score or the grade. */
   nextChange: NextChange | null;
 }
 
@@ -157,14 +157,13 @@ const standingAt = (
   };
 };
 
-/** The cap with the lowest grade; among equals, the one that lasts longest, since it binds longest. */
+/** The cap with the lowest grade; among equals, the one whose effect lasts longest (repair included), since it binds longest. */
 const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
   entries
     .filter((entry) => entry.gradeCap !== undefined)
     .sort(
       (a, b) =>
-        gradeRank(b.gradeCap as Grade) - gradeRank(a.gradeCap as Grade) ||
-        b.effectiveUntil.localeCompare(a.effectiveUntil),
+        gradeRank(b.gradeCap as Grade) - gradeRank(a.gradeCap as Grade) || effectEndOf(b).localeCompare(effectEndOf(a)),
     )[0];
 
 /** Exactly the fields scoring and its explanation use (an EntryPosted has more). */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Position, RecordedEvent } from '../events/eventStore';
+import type { Position, FoldedEvent } from '../events/eventStore';
 import type { EntryProposed } from '../events/ledgerEvents';
 import { foldByType, type Projection, type ReadIndex } from './projection';
 
@@ -54,7 +54,7 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
   );
   const selectSubject = db.prepare('SELECT subject_id FROM approvals WHERE entry_id = ?');
 
-  const onProposed = (data: EntryProposed, event: RecordedEvent): void => {
+  const onProposed = (data: EntryProposed, event: FoldedEvent): void => {
     const item: ApprovalItem = {
       entryId: data.entryId,
       subjectId: data.subjectId,

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Position, RecordedEvent } from '../events/eventStore';
+import type { Position, FoldedEvent } from '../events/eventStore';
 import type {
   EvidenceRef,
   ListingAdded,
@@ -188,7 +188,7 @@ export const createListingsProjection = (
   );
 
   /** Applies `change` to the listing's record, unless this event (or a later one) was applied already. */
-  const update = (listingId: string, event: RecordedEvent, change: (record: ListingRecord) => ListingRecord): void => {
+  const update = (listingId: string, event: FoldedEvent, change: (record: ListingRecord) => ListingRecord): void => {
     const row = selectRow.get(listingId) as ListingRow | undefined;
     if (!row || row.last_position >= event.position) return;
     const record = change(JSON.parse(row.record) as ListingRecord);
@@ -203,7 +203,7 @@ export const createListingsProjection = (
     });
   };
 
-  const onAdded = (data: ListingAdded, event: RecordedEvent): void => {
+  const onAdded = (data: ListingAdded, event: FoldedEvent): void => {
     const scheme = schemes.versions.find((version) => version.version === data.schemeVersion);
     if (!scheme)
       throw new Error(`listing ${data.listingId} names scheme ${data.schemeVersion}, which is not published`);
@@ -232,15 +232,15 @@ export const createListingsProjection = (
     for (const person of data.responsiblePersons) insertBinding.run(person, data.listingId, 'responsiblePerson');
     for (const restriction of data.restrictions) insertRestriction.run(restriction, event.position, data.listingId);
   };
-  const onExtended = (data: ListingExtended, event: RecordedEvent): void =>
+  const onExtended = (data: ListingExtended, event: FoldedEvent): void =>
     update(data.listingId, event, (record) => ({
       ...record,
       until: data.until,
       legalActs: [...record.legalActs, data.legalAct],
     }));
-  const onRemovalRequested = ({ listingId, ...request }: ListingRemovalRequested, event: RecordedEvent): void =>
+  const onRemovalRequested = ({ listingId, ...request }: ListingRemovalRequested, event: FoldedEvent): void =>
     update(listingId, event, (record) => ({ ...record, removalRequest: request }));
-  const onRemoved = ({ listingId, ...removal }: ListingRemoved, event: RecordedEvent): void =>
+  const onRemoved = ({ listingId, ...removal }: ListingRemoved, event: FoldedEvent): void =>
     update(listingId, event, (record) => ({ ...record, removal }));
 
   /** Of the removals past due at `at` (the one requested, the one the period's end calls for), the one due first. */

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
-import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type RecordedLedgerEvent } from '../events/ledgerEvents';
+import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type FoldedLedgerEvent } from '../events/ledgerEvents';
 import { objectionEventTypes, type ObjectionDecided, type ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
 import { type Projection, type ReadIndex } from './projection';
@@ -241,7 +241,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
      ORDER BY due_by, objection_id LIMIT @limit`,
   );
 
-  const onFiled = (event: Extract<RecordedLedgerEvent, { type: 'ObjectionFiled' }>): void => {
+  const onFiled = (event: Extract<FoldedLedgerEvent, { type: 'ObjectionFiled' }>): void => {
     const { data } = event;
     const record: ObjectionRecord = {
       ...data,
@@ -254,7 +254,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   };
 
   /** Applies the event to its objection's record, unless this event (or a later one) was applied already. */
-  const onLater = (objectionId: string, event: RecordedLedgerEvent): void => {
+  const onLater = (objectionId: string, event: FoldedLedgerEvent): void => {
     const row = selectRow.get(objectionId) as ObjectionRow | undefined;
     if (!row || row.last_position >= event.position) return;
     const record = change(JSON.parse(row.record) as ObjectionRecord, event);
@@ -320,6 +320,6 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
 
 /** The objection's events after its filing; each names its objection. */
 const isLaterObjectionEvent = (
-  event: RecordedLedgerEvent,
-): event is RecordedLedgerEvent & { data: { objectionId: string } } =>
+  event: FoldedLedgerEvent,
+): event is FoldedLedgerEvent & { data: { objectionId: string } } =>
   event.type !== 'ObjectionFiled' && (objectionEventTypes as readonly string[]).includes(event.type);

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { RecordedEvent } from '../events/eventStore';
+import type { FoldedEvent } from '../events/eventStore';
 import type { LedgerEventMap, LedgerEventType } from '../events/ledgerEvents';
 
 /**
@@ -24,17 +24,17 @@ export interface Projection {
    * them since `reset` (in memory) may use them from now on.
    */
   rebuilt?(): void;
-  apply(event: RecordedEvent): void;
+  apply(event: FoldedEvent): void;
 }
 
 /** What a projection does with each event type it folds. */
 export type LedgerEventHandlers = {
-  [T in LedgerEventType]?: (event: RecordedEvent<T, LedgerEventMap[T]>) => void;
+  [T in LedgerEventType]?: (event: FoldedEvent<T, LedgerEventMap[T]>) => void;
 };
 
 /** A projection's eventTypes and apply, both from one table of handlers, so that the two cannot disagree. */
 export const foldByType = (handlers: LedgerEventHandlers): Pick<Projection, 'eventTypes' | 'apply'> => {
-  const byType = new Map(Object.entries(handlers)) as Map<string, (event: RecordedEvent) => void>;
+  const byType = new Map(Object.entries(handlers)) as Map<string, (event: FoldedEvent) => void>;
   return {
     eventTypes: [...byType.keys()] as LedgerEventType[],
     apply: (event) => byType.get(event.type)?.(event),

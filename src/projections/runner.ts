@@ -5,7 +5,7 @@ import {
   START,
   type EventStore,
   type Position,
-  type RecordedEvent,
+  type FoldedEvent,
   type Subscription,
 } from '../events/eventStore';
 import { createReadIndexes, dropReadIndexes, type Projection } from './projection';
@@ -114,7 +114,7 @@ export const createProjectionRunner = ({
     for (const type of projection.eventTypes) foldersOf.set(type, [...(foldersOf.get(type) ?? []), projection]);
   }
 
-  const applyBatch = db.transaction((events: readonly RecordedEvent[], upTo: Position) => {
+  const applyBatch = db.transaction((events: readonly FoldedEvent[], upTo: Position) => {
     for (const event of events) {
       for (const projection of foldersOf.get(event.type) ?? []) {
         if (comparePositions(event.position, checkpoints.get(projection.name) as Position) > 0) projection.apply(event);
@@ -137,7 +137,7 @@ export const createProjectionRunner = ({
     });
   };
 
-  const flush = (events: readonly RecordedEvent[], upTo: Position): void => {
+  const flush = (events: readonly FoldedEvent[], upTo: Position): void => {
     if (comparePositions(upTo, lowestCheckpoint()) <= 0) return;
     applyBatch(events, upTo);
     for (const projection of projections) {
@@ -147,11 +147,11 @@ export const createProjectionRunner = ({
     settleWaiters();
   };
 
-  let subscription: Subscription | undefined;
+  let subscription: Subscription<FoldedEvent> | undefined;
   let following: Promise<void> | undefined;
 
-  const follow = async (current: Subscription): Promise<void> => {
-    let batch: RecordedEvent[] = [];
+  const follow = async (current: Subscription<FoldedEvent>): Promise<void> => {
+    let batch: FoldedEvent[] = [];
     try {
       for await (const item of current) {
         if (isCaughtUp(item)) {
@@ -186,7 +186,10 @@ export const createProjectionRunner = ({
   return {
     start() {
       if (subscription) return;
-      subscription = store.subscribeToAll({ after: lowestCheckpoint(), filter: { eventTypes: [...foldersOf.keys()] } });
+      const subscribeOptions = { after: lowestCheckpoint(), filter: { eventTypes: [...foldersOf.keys()] } };
+      subscription = store.subscribeToFold
+        ? store.subscribeToFold(subscribeOptions)
+        : store.subscribeToAll(subscribeOptions);
       following = follow(subscription);
     },
     async stop() {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RecordedEvent } from '../events/eventStore';
+import type { FoldedEvent } from '../events/eventStore';
 import type { EntryPosted, SubjectRegistered } from '../events/ledgerEvents';
 import type { ScoredEntry } from '../ledger/score';
 import { createReadIndexes, foldByType, type Projection, type ReadIndex } from './projection';
@@ -120,7 +120,7 @@ export const createScoreProjection = (
     if (order !== undefined) statement.run(...values, order, entryId);
   };
 
-  const onRegistered = (data: SubjectRegistered, event: RecordedEvent): void => {
+  const onRegistered = (data: SubjectRegistered, event: FoldedEvent): void => {
     insertSubject.run(data.subjectId, data.kind, data.adultFrom ?? null, data.baseline, event.recordedAt.toISOString());
   };
   const onEntryPosted = (data: EntryPosted): void => {

@@ -11,6 +11,7 @@ import {
   readAllMaxCount,
   readStreamMaxCount,
   type EventStore,
+  type FoldedEvent,
   type NewEvent,
   type Position,
   type RecordedEvent,
@@ -97,14 +98,19 @@ const within = async <T>(promise: Promise<T>, what: string): Promise<T> => {
   }
 };
 
-const nextItem = async (items: AsyncIterator<SubscriptionItem>): Promise<SubscriptionItem> => {
+const nextItem = async <Event extends FoldedEvent = RecordedEvent>(
+  items: AsyncIterator<SubscriptionItem<Event>>,
+): Promise<SubscriptionItem<Event>> => {
   const result = await within(items.next(), 'subscription item');
   if (result.done) throw new Error('the subscription ended');
   return result.value;
 };
 
-const take = async (items: AsyncIterator<SubscriptionItem>, count: number): Promise<SubscriptionItem[]> => {
-  const taken: SubscriptionItem[] = [];
+const take = async <Event extends FoldedEvent = RecordedEvent>(
+  items: AsyncIterator<SubscriptionItem<Event>>,
+  count: number,
+): Promise<SubscriptionItem<Event>[]> => {
+  const taken: SubscriptionItem<Event>[] = [];
   for (let index = 0; index < count; index += 1) taken.push(await nextItem(items));
   return taken;
 };
@@ -126,7 +132,10 @@ const nextCaughtUpAt = async (items: AsyncIterator<SubscriptionItem>, position: 
   throw new Error(`no caughtUp at ${position} among ${skippedItemsMax} items`);
 };
 
-const closeAfter = async <T>(subscription: Subscription, use: () => Promise<T>): Promise<T> => {
+const closeAfter = async <T, Event extends FoldedEvent = RecordedEvent>(
+  subscription: Subscription<Event>,
+  use: () => Promise<T>,
+): Promise<T> => {
   try {
     return await use();
   } finally {
@@ -679,6 +688,53 @@ export const describeEventStoreContract = (
           return delivered;
         })();
         expect(await within(consuming, 'end of the loop')).toEqual(['caughtUp']);
+      });
+    });
+
+    describe('subscribing for a fold, where the adapter offers it', () => {
+      const folded = (item: SubscriptionItem<FoldedEvent>): unknown =>
+        isCaughtUp(item)
+          ? 'caughtUp'
+          : { type: item.type, data: item.data, position: item.position, recordedAt: item.recordedAt };
+
+      it("delivers subscribeToAll's items with what a fold reads of each, then live events", async () => {
+        if (!store.subscribeToFold) return;
+        const prefix = uniquePrefix();
+        const after = await store.headPosition();
+        await store.appendToStream(uniqueStream(prefix), [deedRecorded(), violationRecorded(), deedRecorded()]);
+        const filter = { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded', 'DeedRecorded'] };
+        const whole = await store.readAll({ after, filter });
+        const subscription = store.subscribeToFold({ after, filter });
+        await closeAfter(subscription, async () => {
+          const items = subscription[Symbol.asyncIterator]();
+          expect((await take(items, 4)).map(folded)).toEqual([...whole.map(folded), 'caughtUp']);
+          const live = violationRecorded();
+          const appended = await store.appendToStream(uniqueStream(prefix), [live]);
+          expect(folded(await nextItem(items))).toMatchObject({
+            type: live.type,
+            data: live.data,
+            position: appended.position,
+          });
+        });
+      });
+
+      it('delivers only the events its filter matches', async () => {
+        if (!store.subscribeToFold) return;
+        const prefix = uniquePrefix();
+        const after = await store.headPosition();
+        const violation = violationRecorded();
+        await store.appendToStream(uniqueStream(prefix), [deedRecorded(), violation, deedRecorded()]);
+        const subscription = store.subscribeToFold({
+          after,
+          filter: { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded'] },
+        });
+        await closeAfter(subscription, async () => {
+          const items = subscription[Symbol.asyncIterator]();
+          expect((await take(items, 2)).map((item) => (isCaughtUp(item) ? 'caughtUp' : item.type))).toEqual([
+            'ViolationRecorded',
+            'caughtUp',
+          ]);
+        });
       });
     });
 

@@ -112,8 +112,26 @@ describe('the score at an instant', () => {
     });
   });
 
-  it('has no next change when no entry in effect will end', () => {
-    expect(scoreAt(scheme, 1000, [], at).explanation.nextChange).toBeNull();
+  it('has no next change when no coming end of an entry in effect changes the score or the grade', () => {
+    const entries = [
+      entry({ entryId: 'unmoving', points: 0 }),
+      entry({ entryId: 'expired', effectiveUntil: '2026-11-01T00:00:00.000Z' }),
+      entry({ entryId: 'coming', occurredAt: '2026-12-01T00:00:00.000Z' }),
+    ];
+    expect(scoreAt(scheme, 1000, entries, at).explanation.nextChange).toBeNull();
+  });
+
+  it('names, of two caps of the same grade, the one whose effect lasts longer once repair is counted', () => {
+    const repaired = entry({
+      entryId: 'repaired',
+      direction: 'gradeCap',
+      points: 0,
+      gradeCap: 'C',
+      effectiveUntil: '2028-01-01T00:00:00.000Z',
+      endedAt: '2026-12-01T00:00:00.000Z',
+    });
+    const lasting = entry({ entryId: 'lasting', direction: 'gradeCap', points: 0, gradeCap: 'C' });
+    expect(scoreAt(scheme, 1060, [repaired, lasting], at).explanation.bindingConstraint).toBe('cap:lasting');
   });
 
   it('matches a straightforward sum for any set of entries', () => {

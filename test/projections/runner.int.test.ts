@@ -36,34 +36,34 @@ const append = (store: EventStore, subjectId: string, events: { type: string; da
     events.map((event) => ({ ...event, id: uuidv7(), metadata: { schemaVersion: 1 } })),
   );
 
-/** A second projection beside the scores: how many registrations and postings each stream holds. */
-const createStreamCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
-  db.exec('CREATE TABLE IF NOT EXISTS stream_counts (stream TEXT PRIMARY KEY, events INTEGER NOT NULL)');
+/** A second projection beside the scores: how many registrations and postings each subject has. */
+const createSubjectCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
+  db.exec('CREATE TABLE IF NOT EXISTS subject_counts (subject TEXT PRIMARY KEY, events INTEGER NOT NULL)');
   const bump = db.prepare(
-    'INSERT INTO stream_counts (stream, events) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET events = events + 1',
+    'INSERT INTO subject_counts (subject, events) VALUES (?, 1) ON CONFLICT (subject) DO UPDATE SET events = events + 1',
   );
-  const select = db.prepare('SELECT events FROM stream_counts WHERE stream = ?');
-  const readIndexes = [{ name: 'stream_counts_by_events', on: 'stream_counts (events)' }];
-  const indexed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'stream_counts_by_events'").pluck();
+  const select = db.prepare('SELECT events FROM subject_counts WHERE subject = ?');
+  const readIndexes = [{ name: 'subject_counts_by_events', on: 'subject_counts (events)' }];
+  const indexed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'subject_counts_by_events'").pluck();
   /** Whether the read index was there as each event was applied, and when it was told a rebuild was done. */
   const appliedWithIndex: boolean[] = [];
   const rebuiltWithIndex: boolean[] = [];
   const projection: Projection & {
-    eventsIn(stream: string): number;
+    eventsIn(subjectId: string): number;
     appliedWithIndex: boolean[];
     rebuiltWithIndex: boolean[];
   } = {
-    name: 'streamCounts',
+    name: 'subjectCounts',
     version: 1,
     eventTypes: ['SubjectRegistered', 'EntryPosted'],
     readIndexes,
-    reset: () => db.exec('DELETE FROM stream_counts'),
+    reset: () => db.exec('DELETE FROM subject_counts'),
     rebuilt: () => rebuiltWithIndex.push(indexed.get() === 1),
     apply: (event) => {
       appliedWithIndex.push(indexed.get() === 1);
-      bump.run(event.streamName);
+      bump.run((event.data as { subjectId: string }).subjectId);
     },
-    eventsIn: (stream) => (select.get(stream) as { events: number } | undefined)?.events ?? 0,
+    eventsIn: (subjectId) => (select.get(subjectId) as { events: number } | undefined)?.events ?? 0,
     appliedWithIndex,
     rebuiltWithIndex,
   };
@@ -74,7 +74,7 @@ const setUp = () => {
   const db = openLedgerDatabase(':memory:');
   const store = createSqliteEventStore({ db, clock: () => new Date('2026-11-26T10:00:00Z') });
   const scores = createScoreProjection(db);
-  const counts = createStreamCounts(db);
+  const counts = createSubjectCounts(db);
   const failures: unknown[] = [];
   const runner = createProjectionRunner({
     store,
@@ -85,7 +85,7 @@ const setUp = () => {
   const dump = () => ({
     subjects: db.prepare('SELECT * FROM score_subjects ORDER BY subject_id').all(),
     entries: db.prepare('SELECT * FROM score_entries ORDER BY entry_id').all(),
-    counts: db.prepare('SELECT * FROM stream_counts ORDER BY stream').all(),
+    counts: db.prepare('SELECT * FROM subject_counts ORDER BY subject').all(),
   });
   return { db, store, scores, counts, runner, dump, failures };
 };
@@ -99,7 +99,7 @@ describe('the projection runner', () => {
     expect(await runner.waitFor(live.position, 2_000)).toBe(true);
     expect(scores.subject('a')?.baseline).toBe(1000);
     expect(scores.entries('a').map((entry) => entry.points)).toEqual([-5]);
-    expect(counts.eventsIn(subjectStream('a'))).toBe(2);
+    expect(counts.eventsIn('a')).toBe(2);
     expect(failures).toEqual([]);
     await runner.stop();
   });
@@ -112,7 +112,7 @@ describe('the projection runner', () => {
     ]);
     runner.start();
     expect(await runner.waitFor(result.position, 2_000)).toBe(true);
-    expect(counts.eventsIn(subjectStream('a'))).toBe(1);
+    expect(counts.eventsIn('a')).toBe(1);
     await runner.stop();
   });
 
@@ -139,7 +139,7 @@ describe('the projection runner', () => {
     await runner.stop();
     expect(db.prepare('SELECT name, position FROM projection_checkpoints ORDER BY name').all()).toEqual([
       { name: 'scores', position: result.position },
-      { name: 'streamCounts', position: result.position },
+      { name: 'subjectCounts', position: result.position },
     ]);
   });
 
@@ -177,7 +177,7 @@ describe('the projection runner', () => {
     expect(counts.rebuiltWithIndex).toEqual([true]);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").pluck().all();
     expect(indexes).toEqual(
-      expect.arrayContaining(['stream_counts_by_events', 'score_entries_by_expiry', 'score_entries_live_by_subject']),
+      expect.arrayContaining(['subject_counts_by_events', 'score_entries_by_expiry', 'score_entries_live_by_subject']),
     );
     await runner.stop();
   });
@@ -188,7 +188,7 @@ describe('the projection runner', () => {
     runner.start();
     await runner.catchUp(2_000);
     await runner.stop();
-    const counts = createStreamCounts(db);
+    const counts = createSubjectCounts(db);
     const rerun = createProjectionRunner({
       store,
       db,
@@ -223,17 +223,17 @@ describe('the projection runner', () => {
     runner.start();
     await runner.waitFor(result.position, 2_000);
     await runner.stop();
-    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'streamCounts'").run();
-    db.prepare('DELETE FROM stream_counts').run();
+    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'subjectCounts'").run();
+    db.prepare('DELETE FROM subject_counts').run();
     const rerun = createProjectionRunner({
       store,
       db,
-      projections: [createScoreProjection(db), createStreamCounts(db)],
+      projections: [createScoreProjection(db), createSubjectCounts(db)],
       onFailure: () => undefined,
     });
     rerun.start();
     expect(await rerun.waitFor(result.position, 2_000)).toBe(true);
-    expect(db.prepare('SELECT events FROM stream_counts').all()).toEqual([{ events: 1 }]);
+    expect(db.prepare('SELECT events FROM subject_counts').all()).toEqual([{ events: 1 }]);
     await rerun.stop();
   });
 

@@ -19,6 +19,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type EventFilter,
+  type FoldedEvent,
   type RecordedEvent,
   type StoredEvent,
   type StoredEventLocation,
@@ -26,7 +27,7 @@ import {
 } from '../eventStore';
 import { chainLinks } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
-import { createPollingSubscriptions } from '../pollingSubscription';
+import { createPollingSubscriptions, type ReadPage } from '../pollingSubscription';
 import type { Database } from './sqliteDatabase';
 import {
   insertEventSql,
@@ -83,20 +84,26 @@ const migrations: readonly string[] = [
 ];
 
 /**
- * A row of eventColumns, in their order. Events are read as arrays (better-sqlite3's `raw`): a stream of 200
- * events reads in about half the time it takes as objects keyed by column name.
+ * An event's row, read as an array of eventColumns in their order (better-sqlite3's `raw`): better-sqlite3 makes
+ * the rows of a 207-event stream in 0.30–0.40 ms that way against 0.57–0.78 ms as objects keyed by column name,
+ * which takes about a fifth off reading the stream.
  */
+const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
 type EventRow = [
   position: bigint,
   streamName: string,
   revision: bigint,
-  eventId: string,
+  id: string,
   type: string,
   data: string,
   metadata: string,
   recordedAt: string,
   hash: string | null,
 ];
+
+/** What a fold reads of an event's row (FoldedEvent), as an array of foldedColumns in their order. */
+const foldedColumns = 'position, type, data, recorded_at';
+type FoldedRow = [position: bigint, type: string, data: string, recordedAt: string];
 
 interface ReadAllParameters {
   after: bigint;
@@ -179,15 +186,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   };
   const group = groupCommitOf(db);
 
-  const readMatching = ({ after = START, maxCount, filter }: ReadAllOptions = {}): RecordedEvent[] =>
-    statements.readAll
-      .all({
-        after: rowidBound(checkPosition(after)),
-        eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
-        streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
-        limit: checkMaxCount(maxCount, readAllMaxCount),
-      })
-      .map(toRecordedEvent);
+  const readAllParameters = ({ after = START, maxCount, filter }: ReadAllOptions = {}): ReadAllParameters => ({
+    after: rowidBound(checkPosition(after)),
+    eventTypes: filter?.eventTypes ? JSON.stringify(filter.eventTypes) : null,
+    streamPrefixes: filter?.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null,
+    limit: checkMaxCount(maxCount, readAllMaxCount),
+  });
+  const readMatching = (options?: ReadAllOptions): RecordedEvent[] =>
+    statements.readAll.all(readAllParameters(options)).map(toRecordedEvent);
   const readAll = async (options?: ReadAllOptions): Promise<RecordedEvent[]> => readMatching(options);
 
   const headPositionNow = (): Position => {
@@ -195,20 +201,25 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return position === null ? START : positionFromNumber(position);
   };
 
-  /** One read transaction, so that the head it reports is the head the filtered read saw. */
-  const readPage = db.transaction((after: Position, maxCount: number, filter?: EventFilter) => ({
-    events: readMatching({ after, maxCount, filter }),
-    head: headPositionNow(),
-  }));
+  /** Pages read in one read transaction each, so that the head a page reports is the head its filtered read saw. */
+  const pagesOf = <Event extends FoldedEvent>(read: (options: ReadAllOptions) => Event[]): ReadPage<Event> => {
+    const readPage = db.transaction((after: Position, maxCount: number, filter?: EventFilter) => ({
+      events: read({ after, maxCount, filter }),
+      head: headPositionNow(),
+    }));
+    return async (after, maxCount, filter) => readPage(after, maxCount, filter);
+  };
 
   const readAllStored = async ({ after = START, maxCount }: Omit<ReadAllOptions, 'filter'> = {}) =>
     statements.readAllStored
       .all(rowidBound(checkPosition(after)), checkMaxCount(maxCount, readAllMaxCount))
       .map(toStoredEvent);
 
-  const subscriptions = createPollingSubscriptions(
-    async (after, maxCount, filter) => readPage(after, maxCount, filter),
-    { pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs },
+  const polling = { pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs };
+  const subscriptions = createPollingSubscriptions(pagesOf(readMatching), polling);
+  const foldSubscriptions = createPollingSubscriptions(
+    pagesOf((readOptions) => statements.readFolded.all(readAllParameters(readOptions)).map(toFoldedEvent)),
+    polling,
   );
 
   const appendToStream = async (
@@ -219,6 +230,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     checkAppendBatch(events);
     const result = await group.run(() => append(stream, events, expectedRevision));
     subscriptions.wakeAll();
+    foldSubscriptions.wakeAll();
     return result;
   };
 
@@ -241,7 +253,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     headPosition,
     readAllStored,
     subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
-    close: () => subscriptions.closeAll(),
+    subscribeToFold: (subscribeOptions) => foldSubscriptions.subscribe(subscribeOptions),
+    close: async () => {
+      await Promise.all([subscriptions.closeAll(), foldSubscriptions.closeAll()]);
+    },
   };
 };
 
@@ -264,7 +279,18 @@ const migrate = (db: Database): void => {
   applyMissing.immediate();
 };
 
-const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash';
+/**
+ * The log after a position, in order, filtered by event type and stream prefix (each null for none). Prefixes are
+ * compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
+ */
+const matchingEventsSql = (columns: string): string =>
+  `SELECT ${columns} FROM events
+   WHERE position > @after
+     AND (@eventTypes IS NULL OR type IN (SELECT value FROM json_each(@eventTypes)))
+     AND (@streamPrefixes IS NULL OR EXISTS (
+       SELECT 1 FROM json_each(@streamPrefixes) AS prefix
+       WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
+   ORDER BY position LIMIT @limit`;
 
 /** Prepared once per store. safeIntegers: revisions and positions come back as bigint. */
 const prepareStatements = (db: Database) => ({
@@ -290,19 +316,8 @@ const prepareStatements = (db: Database) => ({
     )
     .safeIntegers()
     .raw(),
-  // Prefixes are compared with substr, not LIKE, which ignores ASCII case and treats % and _ as wildcards.
-  readAll: db
-    .prepare<ReadAllParameters, EventRow>(
-      `SELECT ${eventColumns} FROM events
-       WHERE position > @after
-         AND (@eventTypes IS NULL OR type IN (SELECT value FROM json_each(@eventTypes)))
-         AND (@streamPrefixes IS NULL OR EXISTS (
-           SELECT 1 FROM json_each(@streamPrefixes) AS prefix
-           WHERE substr(stream_name, 1, length(prefix.value)) = prefix.value))
-       ORDER BY position LIMIT @limit`,
-    )
-    .safeIntegers()
-    .raw(),
+  readAll: db.prepare<ReadAllParameters, EventRow>(matchingEventsSql(eventColumns)).safeIntegers().raw(),
+  readFolded: db.prepare<ReadAllParameters, FoldedRow>(matchingEventsSql(foldedColumns)).safeIntegers().raw(),
   readAllStored: db
     .prepare<[bigint, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
@@ -346,6 +361,13 @@ const toRecordedEvent = ([
   position: positionFromNumber(position),
   recordedAt: new Date(recordedAt),
   ...(hash !== null ? { hash } : {}),
+});
+
+const toFoldedEvent = ([position, type, data, recordedAt]: FoldedRow): FoldedEvent => ({
+  type,
+  data: JSON.parse(data) as unknown,
+  position: positionFromNumber(position),
+  recordedAt: new Date(recordedAt),
 });
 
 const toStoredEvent = ([
