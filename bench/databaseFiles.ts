@@ -58,16 +58,43 @@ export const warmPageCache = (path: string): { bytes: number; btrees: number } =
          WHERE type IN ('table', 'index') AND name <> 'events' AND name NOT LIKE 'sqlite_stat%'`,
       )
       .all() as Btree[];
-    for (const btree of btrees) db.prepare(countingEveryPage(btree)).get();
+    for (const btree of btrees) {
+      const count = countingEveryPage(db, btree);
+      checkWalks(db, btree, count);
+      db.prepare(count).get();
+    }
     return { bytes, btrees: btrees.length };
   } finally {
     db.close();
   }
 };
 
-/** A count that walks every page of one B-tree: a table's own, or an index's (within its WHERE, if partial). */
-const countingEveryPage = (btree: Btree): string => {
-  if (btree.type === 'table') return `SELECT count(*) FROM "${btree.tableName}" NOT INDEXED`;
+/**
+ * A count that walks every page of one B-tree but its overflow pages: an index's (within its WHERE, if partial) or
+ * a table's own. count(1), not count(*): SQLite answers count(*) from whichever B-tree it finds smallest, ignoring
+ * INDEXED BY. A table's count names all its columns, which no index covers, or SQLite would scan an index instead.
+ */
+const countingEveryPage = (db: BetterSqlite3.Database, btree: Btree): string => {
+  const table = quoted(btree.tableName);
+  if (btree.type === 'table') {
+    const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => quoted(column.name));
+    return `SELECT count(1) FROM ${table} NOT INDEXED WHERE coalesce(${columns.join(', ')}, 1) IS NOT NULL`;
+  }
   const partial = /\)\s*WHERE\s+([\s\S]*)$/i.exec(btree.sql ?? '')?.[1];
-  return `SELECT count(*) FROM "${btree.tableName}" INDEXED BY "${btree.name}"${partial ? ` WHERE ${partial}` : ''}`;
+  return `SELECT count(1) FROM ${table} INDEXED BY ${quoted(btree.name)}${partial ? ` WHERE ${partial}` : ''}`;
+};
+
+const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Refuses a count whose plan would not read the B-tree it is meant to walk: the table scanned without an index, or
+ * the index named (searched, for a partial index whose WHERE becomes a range, all of whose rows match).
+ */
+const checkWalks = (db: BetterSqlite3.Database, btree: Btree, count: string): void => {
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${count}`).all() as { detail: string }[]).map((row) => row.detail);
+  const walks =
+    btree.type === 'table'
+      ? plan.some((detail) => detail.startsWith(`SCAN ${btree.tableName}`) && !detail.includes(' INDEX '))
+      : plan.some((detail) => detail.split(' ').includes(btree.name) && / INDEX /.test(detail));
+  if (!walks) throw new Error(`warming the page cache: ${count} would not scan ${btree.name} (${plan.join('; ')})`);
 };

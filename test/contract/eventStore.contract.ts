@@ -697,7 +697,7 @@ export const describeEventStoreContract = (
           ? 'caughtUp'
           : { type: item.type, data: item.data, position: item.position, recordedAt: item.recordedAt };
 
-      it("delivers subscribeToAll's items with what a fold reads of each, then live events", async () => {
+      it('delivers what readAll gives, with only what a fold reads of each event, then live events', async () => {
         if (!store.subscribeToFold) return;
         const prefix = uniquePrefix();
         const after = await store.headPosition();

@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { isCaughtUp, type NewEvent, type SubscriptionItem } from '../../src/events/eventStore';
+import {
+  isCaughtUp,
+  type FoldedEvent,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscriptionItem,
+} from '../../src/events/eventStore';
 import { openLedgerDatabase, type Database } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 
@@ -18,7 +24,9 @@ const deedRecorded = (): NewEvent => ({
   metadata: { schemaVersion: 1 },
 });
 
-const nextItemWithin = async (items: AsyncIterator<SubscriptionItem>): Promise<SubscriptionItem> => {
+const nextItemWithin = async <Event extends FoldedEvent = RecordedEvent>(
+  items: AsyncIterator<SubscriptionItem<Event>>,
+): Promise<SubscriptionItem<Event>> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no subscription item within ${itemWaitMs} ms`)), itemWaitMs);
@@ -98,6 +106,22 @@ describe('the SQLite ledger database', () => {
       await store.appendToStream('subject-1', [deedRecorded()]);
       const [recorded] = await store.readStream('subject-1');
       expect(recorded.recordedAt).toEqual(now);
+    });
+
+    it('wakes a subscription for a fold at once on its own append, and hands it only what a fold reads', async () => {
+      const store = createSqliteEventStore({ db: open(':memory:'), pollIntervalMs: 60_000 });
+      const subscription = store.subscribeToFold?.();
+      if (!subscription) throw new Error('the SQLite store offers no subscription for a fold');
+      try {
+        const items = subscription[Symbol.asyncIterator]();
+        expect(isCaughtUp(await nextItemWithin(items))).toBe(true);
+        const { position } = await store.appendToStream('subject-1', [deedRecorded()]);
+        const folded = await nextItemWithin(items);
+        expect(Object.keys(folded).sort()).toEqual(['data', 'position', 'recordedAt', 'type']);
+        expect(folded).toMatchObject({ type: 'DeedRecorded', data: { points: 5 }, position });
+      } finally {
+        await subscription.close();
+      }
     });
 
     it('lets a subscription on a second connection see an append made through the first', async () => {
