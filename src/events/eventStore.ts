@@ -167,7 +167,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /**
    * Optional, for adapters that can read less of each event: subscribeToAll's items with only what a fold reads.
-   * The projection runner uses it when present (src/projections/runner.ts), subscribeToAll otherwise.
+   * The projection runner uses it when present (src/projections/runner.ts), subscribeToAll otherwise: a wrapper
+   * that changes what subscribeToAll delivers must change or drop this too.
    */
   subscribeToFold?(options?: SubscribeOptions): Subscription<FoldedEvent>;
   close(): Promise<void>;
