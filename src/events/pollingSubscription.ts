@@ -40,8 +40,9 @@ export interface PollingOptions {
   pollIntervalMs?: number;
 }
 
-export interface PollingSubscriptions<Event extends FoldedEvent = RecordedEvent> {
-  subscribe(options?: SubscribeOptions): Subscription<Event>;
+export interface PollingSubscriptions {
+  /** A subscription that reads its pages with `readPage`: whole events, or what a fold reads of them. */
+  subscribe<Event extends FoldedEvent>(readPage: ReadPage<Event>, options?: SubscribeOptions): Subscription<Event>;
   /** Call after each committed append, so that waiting subscriptions read it at once. */
   wakeAll(): void;
   closeAll(): Promise<void>;
@@ -54,13 +55,10 @@ interface PollingSubscription<Event extends FoldedEvent> extends Subscription<Ev
   wake(): void;
 }
 
-export const createPollingSubscriptions = <Event extends FoldedEvent = RecordedEvent>(
-  readPage: ReadPage<Event>,
-  options: PollingOptions = {},
-): PollingSubscriptions<Event> => {
-  const open = new Set<PollingSubscription<Event>>();
+export const createPollingSubscriptions = (options: PollingOptions = {}): PollingSubscriptions => {
+  const open = new Set<PollingSubscription<FoldedEvent>>();
   return {
-    subscribe: (subscribeOptions = {}) => {
+    subscribe: (readPage, subscribeOptions = {}) => {
       const subscription = openSubscription(readPage, options, subscribeOptions, () => open.delete(subscription));
       open.add(subscription);
       return subscription;

@@ -157,7 +157,10 @@ const standingAt = (
   };
 };
 
-/** The cap with the lowest grade; among equals, the one whose effect lasts longest (repair included), since it binds longest. */
+/**
+ * The cap with the lowest grade; among equals, the one whose effect lasts longest (repair included), since it binds
+ * longest.
+ */
 const lowestCap = (entries: readonly ScoredEntry[]): ScoredEntry | undefined =>
   entries
     .filter((entry) => entry.gradeCap !== undefined)

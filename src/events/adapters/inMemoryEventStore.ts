@@ -21,7 +21,7 @@ import {
 } from '../eventStore';
 import { chainLinks } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
-import { createPollingSubscriptions } from '../pollingSubscription';
+import { createPollingSubscriptions, type ReadPage } from '../pollingSubscription';
 
 /**
  * The reference implementation of the port: the whole log in one array, the event at index i at position i + 1.
@@ -58,10 +58,11 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     return log.slice(first, first + checkMaxCount(maxCount, readAllMaxCount)).map((event) => ({ ...event }));
   };
 
-  const subscriptions = createPollingSubscriptions(async (after, maxCount, filter) => ({
+  const readPage: ReadPage = async (after, maxCount, filter) => ({
     events: readMatching({ after, maxCount, filter }),
     head: positionFromNumber(log.length),
-  }));
+  });
+  const subscriptions = createPollingSubscriptions();
 
   const appendToStream = async (
     stream: string,
@@ -122,7 +123,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     readAll,
     headPosition: async () => positionFromNumber(log.length),
     readAllStored,
-    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
+    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(readPage, subscribeOptions),
     close: () => subscriptions.closeAll(),
   };
 };

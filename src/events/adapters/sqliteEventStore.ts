@@ -215,12 +215,13 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       .all(rowidBound(checkPosition(after)), checkMaxCount(maxCount, readAllMaxCount))
       .map(toStoredEvent);
 
-  const polling = { pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs };
-  const subscriptions = createPollingSubscriptions(pagesOf(readMatching), polling);
-  const foldSubscriptions = createPollingSubscriptions(
-    pagesOf((readOptions) => statements.readFolded.all(readAllParameters(readOptions)).map(toFoldedEvent)),
-    polling,
+  const readPage = pagesOf(readMatching);
+  const readFoldedPage = pagesOf((readOptions) =>
+    statements.readFolded.all(readAllParameters(readOptions)).map(toFoldedEvent),
   );
+  const subscriptions = createPollingSubscriptions({
+    pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
+  });
 
   const appendToStream = async (
     stream: string,
@@ -230,7 +231,6 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     checkAppendBatch(events);
     const result = await group.run(() => append(stream, events, expectedRevision));
     subscriptions.wakeAll();
-    foldSubscriptions.wakeAll();
     return result;
   };
 
@@ -252,11 +252,9 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     readAll,
     headPosition,
     readAllStored,
-    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(subscribeOptions),
-    subscribeToFold: (subscribeOptions) => foldSubscriptions.subscribe(subscribeOptions),
-    close: async () => {
-      await Promise.all([subscriptions.closeAll(), foldSubscriptions.closeAll()]);
-    },
+    subscribeToAll: (subscribeOptions) => subscriptions.subscribe(readPage, subscribeOptions),
+    subscribeToFold: (subscribeOptions) => subscriptions.subscribe(readFoldedPage, subscribeOptions),
+    close: () => subscriptions.closeAll(),
   };
 };
 
