@@ -114,7 +114,7 @@ export const createProjectionRunner = ({
     for (const type of projection.eventTypes) foldersOf.set(type, [...(foldersOf.get(type) ?? []), projection]);
   }
 
-  const applyBatch = db.transaction((events: readonly FoldedEvent[], upTo: Position) => {
+  const applyInTransaction = db.transaction((events: readonly FoldedEvent[], upTo: Position) => {
     for (const event of events) {
       for (const projection of foldersOf.get(event.type) ?? []) {
         if (comparePositions(event.position, checkpoints.get(projection.name) as Position) > 0) projection.apply(event);
@@ -125,6 +125,22 @@ export const createProjectionRunner = ({
         saveCheckpoint.run(projection.name, projection.version, upTo);
     }
   });
+  /**
+   * Commits without waiting for the disk (synchronous = NORMAL for this transaction alone; the connection's setting,
+   * FULL for the log's appends, is restored after). What it writes is folded from events already durable in the log,
+   * and in WAL it is still atomic: a power cut may lose it, never tear it, and the runner then folds those events
+   * again from the checkpoint it had not yet moved. A served ledger commits the projections after every append, and
+   * each flush spared is time the event loop answers requests instead of waiting.
+   */
+  const applyBatch = (events: readonly FoldedEvent[], upTo: Position): void => {
+    const synchronous = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      applyInTransaction(events, upTo);
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`);
+    }
+  };
 
   let waiters: Waiter[] = [];
   const settleWaiters = (): void => {

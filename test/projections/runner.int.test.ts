@@ -30,6 +30,10 @@ const posted = (subjectId: string, points: number, occurredAt: string): EntryPos
   authority: 'traffic-police',
 });
 
+/** PRAGMA synchronous as SQLite reports it. */
+const synchronousNormal = 1;
+const synchronousFull = 2;
+
 const append = (store: EventStore, subjectId: string, events: { type: string; data: unknown }[]) =>
   store.appendToStream(
     subjectStream(subjectId),
@@ -48,10 +52,13 @@ const createSubjectCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
   /** Whether the read index was there as each event was applied, and when it was told a rebuild was done. */
   const appliedWithIndex: boolean[] = [];
   const rebuiltWithIndex: boolean[] = [];
+  /** The connection's synchronous setting as each event was applied (1 NORMAL, 2 FULL). */
+  const appliedAtSynchronous: number[] = [];
   const projection: Projection & {
     eventsIn(subjectId: string): number;
     appliedWithIndex: boolean[];
     rebuiltWithIndex: boolean[];
+    appliedAtSynchronous: number[];
   } = {
     name: 'subjectCounts',
     version: 1,
@@ -61,11 +68,13 @@ const createSubjectCounts = (db: ReturnType<typeof openLedgerDatabase>) => {
     rebuilt: () => rebuiltWithIndex.push(indexed.get() === 1),
     apply: (event) => {
       appliedWithIndex.push(indexed.get() === 1);
+      appliedAtSynchronous.push(db.pragma('synchronous', { simple: true }) as number);
       bump.run((event.data as { subjectId: string }).subjectId);
     },
     eventsIn: (subjectId) => (select.get(subjectId) as { events: number } | undefined)?.events ?? 0,
     appliedWithIndex,
     rebuiltWithIndex,
+    appliedAtSynchronous,
   };
   return projection;
 };
@@ -247,6 +256,18 @@ describe('the projection runner', () => {
     runner.start();
     expect(await runner.catchUp(300)).toBe(false);
     expect(failures).toHaveLength(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(synchronousFull);
+    await runner.stop();
+  });
+
+  it('commits the projections without waiting for the disk, and leaves the appends to the log durable', async () => {
+    const { db, store, counts, runner } = setUp();
+    await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
+    runner.start();
+    const live = await append(store, 'a', [{ type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') }]);
+    expect(await runner.waitFor(live.position, 2_000)).toBe(true);
+    expect(counts.appliedAtSynchronous).toEqual([synchronousNormal, synchronousNormal]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(synchronousFull);
     await runner.stop();
   });
 });
