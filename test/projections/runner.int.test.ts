@@ -1,5 +1,6 @@
 import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
+import { groupCommitOf } from '../../src/events/adapters/sqliteGroupCommit';
 import type { EventStore } from '../../src/events/eventStore';
 import { subjectStream, type EntryPosted, type SubjectRegistered } from '../../src/events/ledgerEvents';
 import type { Projection } from '../../src/projections/projection';
@@ -267,7 +268,8 @@ describe('the projection runner', () => {
     const live = await append(store, 'a', [{ type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') }]);
     expect(await runner.waitFor(live.position, 2_000)).toBe(true);
     expect(counts.appliedAtSynchronous).toEqual([synchronousNormal, synchronousNormal]);
-    expect(db.pragma('synchronous', { simple: true })).toBe(synchronousFull);
+    const synchronousOfNextAppend = await groupCommitOf(db).run(() => db.pragma('synchronous', { simple: true }));
+    expect(synchronousOfNextAppend).toBe(synchronousFull);
     await runner.stop();
   });
 });
