@@ -19,7 +19,7 @@ import {
 } from '../ledger/objection';
 import type { SchemeBook } from '../ledger/schemeBook';
 import { decideSubject, type SubjectCommand } from '../ledger/subject';
-import { evolveSubject, initialSubjectState, type EntryRecord, type SubjectState } from '../ledger/subjectState';
+import { foldSubject, initialSubjectState, type EntryRecord, type SubjectState } from '../ledger/subjectState';
 import type { WorkingDayCalendar } from '../ledger/workingDays';
 import type { SeededOutcome } from './cityHabits';
 import type { PlannedStep, SubjectKind } from './subjectPlan';
@@ -102,7 +102,7 @@ export const decideSubjectHistory = (
 
   const onSubject = (command: SubjectCommand, at: Date, key: string, actorId: string): void => {
     const events = decideSubject(command, subject, { now: at, schemes });
-    subject = events.reduce(evolveSubject, subject);
+    subject = foldSubject(events, subject);
     append(subjectStream(subjectId), events, key, actorId);
     for (const event of events) {
       if (event.type !== 'EntryPosted') continue;

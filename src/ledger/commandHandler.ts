@@ -37,22 +37,28 @@ export interface CommandOutcome<State> {
 export interface HandleCommandOptions<State> {
   store: EventStore;
   stream: string;
-  initialState: () => State;
-  evolve: (state: State, event: LedgerEvent) => State;
+  /** Folds events onto a state (the initial one when none is given) into a new state, the one given left as it was. */
+  fold: (events: readonly LedgerEvent[], state?: State) => State;
   decide: (state: State) => LedgerEvent[];
   idempotencyKey: string;
   actorId: string;
 }
 
-const fold = <State>(events: readonly RecordedEvent[], options: HandleCommandOptions<State>): State =>
-  events.filter(isLedgerEvent).reduce<State>(options.evolve, options.initialState());
+/** The fold of a decider that folds one event at a time, from its initial state. */
+export const foldWith =
+  <State>(initialState: () => State, evolve: (state: State, event: LedgerEvent) => State) =>
+  (events: readonly LedgerEvent[], state: State = initialState()): State =>
+    events.reduce(evolve, state);
+
+const stateOf = <State>(events: readonly RecordedEvent[], options: HandleCommandOptions<State>): State =>
+  options.fold(events.filter(isLedgerEvent));
 
 export const handleCommand = async <State>(options: HandleCommandOptions<State>): Promise<CommandOutcome<State>> => {
   const { store, stream, idempotencyKey } = options;
   const firstEventId = eventIdFor(idempotencyKey, 0);
   for (let attempt = 0; attempt <= conflictRetriesMax; attempt += 1) {
     const recorded = await store.readStream(stream);
-    const state = fold(recorded, options);
+    const state = stateOf(recorded, options);
     const earlier = recorded.findIndex((event) => event.id === firstEventId);
     if (earlier >= 0) return replay(recorded, earlier, options);
     const decided = options.decide(state);
@@ -70,7 +76,7 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
       const result = await store.appendToStream(stream, events, {
         expectedRevision: last ? last.revision : 'no_stream',
       });
-      const after = decided.reduce(options.evolve, state);
+      const after = options.fold(decided, state);
       return { state: after, position: result.position, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -89,5 +95,5 @@ const replay = <State>(
     Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)),
   );
   const own = recorded.filter((event) => ids.has(event.id));
-  return { state: fold(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };
+  return { state: stateOf(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };
 };

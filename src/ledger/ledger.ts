@@ -4,13 +4,7 @@ import { derivedId, handleCommand } from './commandHandler';
 import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import { decideSubject, type RecordEntry, type RegisterSubject, type SubjectCommand } from './subject';
-import {
-  evolveSubject,
-  initialSubjectState,
-  type EntryRecord,
-  type EntryStatus,
-  type SubjectState,
-} from './subjectState';
+import { foldSubject, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
 
 /**
  * The write side of subjects: commands in, events appended to the subject's stream. Every command carries
@@ -120,8 +114,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     handleCommand<SubjectState>({
       store,
       stream: subjectStream(subjectId),
-      initialState: initialSubjectState,
-      evolve: evolveSubject,
+      fold: foldSubject,
       decide: (state) => decideSubject(command, state, { now: clock(), schemes }),
       idempotencyKey: context.idempotencyKey,
       actorId: context.actorId,
@@ -159,7 +152,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     },
     async entryFacts(subjectId, entryId) {
       const events = (await store.readStream(subjectStream(subjectId))).filter(isLedgerEvent);
-      const entry = events.reduce(evolveSubject, initialSubjectState()).entries[entryId];
+      const entry = foldSubject(events).entries[entryId];
       if (!entry) return undefined;
       return entryFactsOf(entry);
     },

@@ -1,6 +1,6 @@
 import type { EventStore, Position } from '../events/eventStore';
 import { isLedgerEvent, listingStream, subjectStream } from '../events/ledgerEvents';
-import { derivedId, handleCommand } from './commandHandler';
+import { derivedId, foldWith, handleCommand } from './commandHandler';
 import type { RecordingContext } from './ledger';
 import {
   decideListing,
@@ -61,8 +61,7 @@ export const createListings = ({ store, schemes, calendar, clock }: ListingsOpti
     const outcome = await handleCommand<ListingState>({
       store,
       stream: listingStream(command.listingId),
-      initialState: initialListingState,
-      evolve: evolveListing,
+      fold: foldWith(initialListingState, evolveListing),
       decide: (state) => decideListing(command, state, { now: clock(), schemes, calendar }),
       idempotencyKey: context.idempotencyKey,
       actorId: context.actorId,

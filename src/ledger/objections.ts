@@ -1,7 +1,7 @@
 import type { EventStore, Position } from '../events/eventStore';
 import { isLedgerEvent, objectionStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
 import type { ObjectionOutcome, ReconsiderationOutcome } from '../events/objectionEvents';
-import { derivedId, eventIdFor, handleCommand } from './commandHandler';
+import { derivedId, eventIdFor, foldWith, handleCommand } from './commandHandler';
 import { LedgerRuleViolation } from './errors';
 import type { CommandContext, EntryFacts, Ledger } from './ledger';
 import {
@@ -151,8 +151,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     handleCommand<ObjectionState>({
       store,
       stream: objectionStream(command.objectionId),
-      initialState: initialObjectionState,
-      evolve: evolveObjection,
+      fold: foldWith(initialObjectionState, evolveObjection),
       decide: (state) => judge(command, state, now),
       idempotencyKey: key,
       actorId,

@@ -2,7 +2,8 @@ import type { EntryPosted, LedgerEvent } from '../events/ledgerEvents';
 
 /**
  * A subject's stream folded: its registration and every entry with where it stands in due process.
- * Pure: `evolveSubject` folds one event; events of other streams never appear here and are ignored.
+ * Pure: `foldSubject` folds events and `evolveSubject` one event, each into a new state; events of other streams
+ * never appear here and are ignored.
  */
 
 export type EntryStatus = 'pending' | 'posted' | 'rejected' | 'reversed' | 'expired' | 'repaired';
@@ -27,75 +28,93 @@ export interface SubjectState {
 
 export const initialSubjectState = (): SubjectState => ({ registered: false, entries: {} });
 
-const withEntry = (
-  state: SubjectState,
-  entryId: string,
-  change: (entry: EntryRecord) => Partial<EntryRecord>,
-): SubjectState => {
-  const entry = state.entries[entryId];
+/**
+ * A state being folded: the fold's own copy, changed in place. Its entries object is copied when the fold starts;
+ * an entry that changes gets a new record, so the records it shares with the state it started from never change.
+ */
+type Draft = SubjectState;
+
+const changeEntry = (draft: Draft, entryId: string, change: (entry: EntryRecord) => Partial<EntryRecord>): void => {
+  const entry = draft.entries[entryId];
   if (!entry) throw new Error(`a subject's stream changes entry ${entryId}, which it never recorded`);
-  return { ...state, entries: { ...state.entries, [entryId]: { ...entry, ...change(entry) } } };
+  draft.entries[entryId] = { ...entry, ...change(entry) };
 };
 
-const newEntry = (state: SubjectState, data: EntryPosted, status: EntryStatus): SubjectState => ({
-  ...state,
-  entries: {
-    ...state.entries,
-    [data.entryId]: { ...data, status, upheld: false, evidenceSeen: data.evidence.map((item) => item.sha256) },
-  },
-});
+const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void => {
+  draft.entries[data.entryId] = {
+    ...data,
+    status,
+    upheld: false,
+    evidenceSeen: data.evidence.map((item) => item.sha256),
+  };
+};
 
-export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectState => {
+const apply = (draft: Draft, event: LedgerEvent): void => {
   switch (event.type) {
     case 'SubjectRegistered':
-      return {
-        ...state,
-        registered: true,
-        kind: event.data.kind,
-        adultFrom: event.data.adultFrom,
-        baseline: event.data.baseline,
-      };
+      draft.registered = true;
+      draft.kind = event.data.kind;
+      draft.adultFrom = event.data.adultFrom;
+      draft.baseline = event.data.baseline;
+      return;
     case 'EntryProposed':
-      return newEntry(state, event.data, 'pending');
+      return addEntry(draft, event.data, 'pending');
     case 'EntryPosted':
-      return state.entries[event.data.entryId]
-        ? withEntry(state, event.data.entryId, () => ({ ...event.data, status: 'posted' }))
-        : newEntry(state, event.data, 'posted');
+      return draft.entries[event.data.entryId]
+        ? changeEntry(draft, event.data.entryId, () => ({ ...event.data, status: 'posted' }))
+        : addEntry(draft, event.data, 'posted');
     case 'EntryRejected':
-      return withEntry(state, event.data.entryId, () => ({ status: 'rejected' }));
+      return changeEntry(draft, event.data.entryId, () => ({ status: 'rejected' }));
     case 'EntryReversed':
-      return withEntry(state, event.data.entryId, () => ({ status: 'reversed', upheld: false }));
+      return changeEntry(draft, event.data.entryId, () => ({ status: 'reversed', upheld: false }));
     case 'EntryUpheld':
-      return withEntry(state, event.data.entryId, () => ({ upheld: true }));
+      return changeEntry(draft, event.data.entryId, () => ({ upheld: true }));
     case 'EntryReinstated':
-      return withEntry(state, event.data.entryId, (entry) => ({
+      return changeEntry(draft, event.data.entryId, (entry) => ({
         status: 'posted',
         evidence: event.data.evidence,
         evidenceSeen: [...entry.evidenceSeen, ...event.data.evidence.map((item) => item.sha256)],
       }));
     case 'StatementOfDisputeAdded':
-      return withEntry(state, event.data.entryId, () => ({ statementOfDispute: event.data.text }));
+      return changeEntry(draft, event.data.entryId, () => ({ statementOfDispute: event.data.text }));
     case 'EntryExpired':
-      return withEntry(state, event.data.entryId, () => ({ status: 'expired' }));
+      return changeEntry(draft, event.data.entryId, () => ({ status: 'expired' }));
     case 'CreditRepairRequested':
-      return withEntry(state, event.data.entryId, () => ({
+      return changeEntry(draft, event.data.entryId, () => ({
         repair: { repairId: event.data.repairId, status: 'requested' },
       }));
     case 'CreditRepairGranted':
-      return withEntry(state, event.data.entryId, () => ({
+      return changeEntry(draft, event.data.entryId, () => ({
         status: 'repaired',
         repair: { repairId: event.data.repairId, status: 'granted' },
       }));
     case 'CreditRepairRefused':
-      return withEntry(state, event.data.entryId, () => ({
+      return changeEntry(draft, event.data.entryId, () => ({
         repair: { repairId: event.data.repairId, status: 'refused' },
       }));
     default:
       // Approvals and notices change nothing a decision needs beyond the events above; other streams'
       // events (schemes, listings, access records, objections) never appear on a subject's stream.
-      return state;
+      return;
   }
 };
+
+/**
+ * Folds events onto a state (the initial one when none is given) and returns the state after them, leaving the one
+ * given as it was. The entries are copied once per fold, not once per event: copied at every event, a fold grew with
+ * the square of the subject's entries (20 ms for 400 entries, 150 ms for 1,000, at every command on that subject).
+ */
+export const foldSubject = (
+  events: readonly LedgerEvent[],
+  state: SubjectState = initialSubjectState(),
+): SubjectState => {
+  const draft: Draft = { ...state, entries: { ...state.entries } };
+  for (const event of events) apply(draft, event);
+  return draft;
+};
+
+/** One event folded onto a state: a new state, the one given left as it was. */
+export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectState => foldSubject([event], state);
 
 export const entriesOf = (state: SubjectState): EntryRecord[] => Object.values(state.entries);
 

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEventStore';
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
-import { conflictRetriesMax, handleCommand } from '../../src/ledger/commandHandler';
+import { conflictRetriesMax, foldWith, handleCommand } from '../../src/ledger/commandHandler';
 import { LedgerConflict } from '../../src/ledger/errors';
 
 const stream = 'subject-s1';
@@ -18,8 +18,10 @@ const options = (
 ) => ({
   store,
   stream,
-  initialState: () => 0,
-  evolve: (seen: number) => seen + 1,
+  fold: foldWith(
+    () => 0,
+    (seen: number) => seen + 1,
+  ),
   decide,
   idempotencyKey,
   actorId: 'clerk',

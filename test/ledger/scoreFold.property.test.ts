@@ -10,7 +10,7 @@ import { findRule } from '../../src/ledger/scheme';
 import { createSchemeBook } from '../../src/ledger/schemeBook';
 import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
 import { decideSubject, type SubjectCommand } from '../../src/ledger/subject';
-import { evolveSubject, initialSubjectState, type SubjectState } from '../../src/ledger/subjectState';
+import { evolveSubject, foldSubject, initialSubjectState, type SubjectState } from '../../src/ledger/subjectState';
 import { createScoreProjection } from '../../src/projections/scoreProjection';
 import { authorityFor, evidenceOf } from '../support/ledgerService';
 
@@ -280,6 +280,31 @@ describe('the folded score', () => {
           },
         };
         expect(projectedScore([...events, reversed], now)).toBe(projectedScore(events, now) - target.points);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("the subject's fold", () => {
+  it('folds a stream at once, or in two parts, into the state one event at a time gives, and changes no earlier state', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 40 }), fc.nat(), (operations, split) => {
+        const { events } = run(operations);
+        let state = initialSubjectState();
+        const earlier: { state: SubjectState; copy: SubjectState }[] = [];
+        for (const event of events) {
+          const next = evolveSubject(state, event);
+          earlier.push({ state, copy: structuredClone(state) });
+          state = next;
+        }
+        expect(foldSubject(events)).toEqual(state);
+        const at = split % (events.length + 1);
+        const firstPart = foldSubject(events.slice(0, at));
+        const firstPartCopy = structuredClone(firstPart);
+        expect(foldSubject(events.slice(at), firstPart)).toEqual(state);
+        expect(firstPart).toEqual(firstPartCopy);
+        for (const { state: kept, copy } of earlier) expect(kept).toEqual(copy);
       }),
       { numRuns: 100 },
     );
