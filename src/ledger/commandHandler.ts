@@ -2,6 +2,7 @@ import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from '../events/eventStore';
 import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
 import { LedgerConflict } from './errors';
+import type { KnownStream, StreamStates } from './streamStates';
 
 /**
  * Read -> decide -> append with the expected revision, retried a bounded number of times when another
@@ -42,6 +43,8 @@ export interface HandleCommandOptions<State> {
   decide: (state: State) => LedgerEvent[];
   idempotencyKey: string;
   actorId: string;
+  /** The states of streams folded before: a stream found there is read only after the revision it was folded to. */
+  states?: StreamStates<State>;
 }
 
 /** The fold of a decider that folds one event at a time, from its initial state. */
@@ -53,14 +56,31 @@ export const foldWith =
 const stateOf = <State>(events: readonly RecordedEvent[], options: HandleCommandOptions<State>): State =>
   options.fold(events.filter(isLedgerEvent));
 
+/** The stream as the command finds it: read whole, or only after the state kept of it; undefined if it has none. */
+const readKnown = async <State>(options: HandleCommandOptions<State>): Promise<KnownStream<State> | undefined> => {
+  const { store, stream, states } = options;
+  const before = states?.get(stream);
+  const recorded = await store.readStream(stream, before ? { fromRevision: before.revision + 1n } : {});
+  const last = recorded.at(-1);
+  if (!last) return before;
+  const eventIds = new Set(before?.eventIds);
+  for (const event of recorded) eventIds.add(event.id);
+  const known = {
+    state: options.fold(recorded.filter(isLedgerEvent), before?.state),
+    revision: last.revision,
+    eventIds,
+  };
+  states?.set(stream, known);
+  return known;
+};
+
 export const handleCommand = async <State>(options: HandleCommandOptions<State>): Promise<CommandOutcome<State>> => {
   const { store, stream, idempotencyKey } = options;
   const firstEventId = eventIdFor(idempotencyKey, 0);
   for (let attempt = 0; attempt <= conflictRetriesMax; attempt += 1) {
-    const recorded = await store.readStream(stream);
-    const state = stateOf(recorded, options);
-    const earlier = recorded.findIndex((event) => event.id === firstEventId);
-    if (earlier >= 0) return replay(recorded, earlier, options);
+    const known = await readKnown(options);
+    if (known?.eventIds.has(firstEventId)) return replay(await store.readStream(stream), firstEventId, options);
+    const state = known ? known.state : options.fold([]);
     const decided = options.decide(state);
     if (decided.length === 0) throw new Error(`a command on ${stream} decided no events`);
     const events = decided.map(
@@ -71,12 +91,16 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
           metadata: { schemaVersion: 1, actorId: options.actorId, idempotencyKey },
         }) as NewLedgerEvent,
     );
-    const last = recorded.at(-1);
     try {
       const result = await store.appendToStream(stream, events, {
-        expectedRevision: last ? last.revision : 'no_stream',
+        expectedRevision: known ? known.revision : 'no_stream',
       });
       const after = options.fold(decided, state);
+      options.states?.set(stream, {
+        state: after,
+        revision: result.nextExpectedRevision,
+        eventIds: new Set([...(known?.eventIds ?? []), ...events.map((event) => event.id)]),
+      });
       return { state: after, position: result.position, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -88,9 +112,10 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
 /** The command ran before: report the position of its last event and the state as it is now. */
 const replay = <State>(
   recorded: readonly RecordedEvent[],
-  firstIndex: number,
+  firstEventId: string,
   options: HandleCommandOptions<State>,
 ): CommandOutcome<State> => {
+  const firstIndex = recorded.findIndex((event) => event.id === firstEventId);
   const ids = new Set(
     Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)),
   );

@@ -3,6 +3,8 @@ import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEven
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
 import { conflictRetriesMax, foldWith, handleCommand } from '../../src/ledger/commandHandler';
 import { LedgerConflict } from '../../src/ledger/errors';
+import { createStreamStates, type StreamStates } from '../../src/ledger/streamStates';
+import type { EventStore } from '../../src/events/eventStore';
 
 const stream = 'subject-s1';
 const registered: LedgerEvent = {
@@ -12,9 +14,10 @@ const registered: LedgerEvent = {
 
 /** Counts the events folded, so a test can see which state the decision was taken on. */
 const options = (
-  store: ReturnType<typeof createInMemoryEventStore>,
+  store: EventStore,
   decide: (seen: number) => LedgerEvent[],
   idempotencyKey = 'key-1',
+  states?: StreamStates<number>,
 ) => ({
   store,
   stream,
@@ -25,6 +28,7 @@ const options = (
   decide,
   idempotencyKey,
   actorId: 'clerk',
+  ...(states ? { states } : {}),
 });
 
 /** Another writer appends to the stream between this command's read and its append. */
@@ -77,5 +81,92 @@ describe('handling a command', () => {
     );
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await store.getStreamRevision(stream)).toBe(0n);
+  });
+
+  describe('with the states of the streams it wrote kept', () => {
+    /** The store, telling how many events each read of the stream returned. */
+    const observed = (store: EventStore) => {
+      const eventsRead: number[] = [];
+      const reading: EventStore = {
+        ...store,
+        readStream: async (name, readOptions) => {
+          const events = await store.readStream(name, readOptions);
+          eventsRead.push(events.length);
+          return events;
+        },
+      };
+      return { store: reading, eventsRead };
+    };
+
+    it('reads only the events after those it folded before', async () => {
+      const { store, eventsRead } = observed(createInMemoryEventStore());
+      const states = createStreamStates<number>(100);
+      await handleCommand(options(store, () => [registered, registered], 'key-1', states));
+      const second = await handleCommand(options(store, () => [registered], 'key-2', states));
+      expect(eventsRead).toEqual([0, 0]);
+      expect(second.state).toBe(3);
+    });
+
+    it('folds in what another writer appended since, and decides on it', async () => {
+      const memory = createInMemoryEventStore();
+      const { store, eventsRead } = observed(memory);
+      const states = createStreamStates<number>(100);
+      await handleCommand(options(store, () => [registered], 'key-1', states));
+      await competingWrite(memory);
+      const seenAtDecision: number[] = [];
+      await handleCommand(
+        options(
+          store,
+          (seen) => {
+            seenAtDecision.push(seen);
+            return [registered];
+          },
+          'key-2',
+          states,
+        ),
+      );
+      expect(seenAtDecision).toEqual([2]);
+      expect(eventsRead).toEqual([0, 1]);
+      expect(await memory.getStreamRevision(stream)).toBe(2n);
+    });
+
+    it('returns the first result to a retry with the same key, without deciding or writing', async () => {
+      const store = createInMemoryEventStore();
+      const states = createStreamStates<number>(100);
+      const first = await handleCommand(options(store, () => [registered], 'key-1', states));
+      const retry = await handleCommand(
+        options(
+          store,
+          () => {
+            throw new Error('a retry must not decide again');
+          },
+          'key-1',
+          states,
+        ),
+      );
+      expect(retry).toEqual({ ...first, replayed: true });
+      expect(await store.getStreamRevision(stream)).toBe(0n);
+    });
+
+    it('decides again on the new state when another writer got there first', async () => {
+      const memory = createInMemoryEventStore();
+      const states = createStreamStates<number>(100);
+      await handleCommand(options(memory, () => [registered], 'key-1', states));
+      const seenAtDecision: number[] = [];
+      await handleCommand(
+        options(
+          memory,
+          (seen) => {
+            seenAtDecision.push(seen);
+            if (seenAtDecision.length === 1) void competingWrite(memory);
+            return [registered];
+          },
+          'key-2',
+          states,
+        ),
+      );
+      expect(seenAtDecision).toEqual([1, 2]);
+      expect(await memory.getStreamRevision(stream)).toBe(2n);
+    });
   });
 });
