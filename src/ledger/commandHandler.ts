@@ -95,12 +95,9 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
       const result = await store.appendToStream(stream, events, {
         expectedRevision: known ? known.revision : 'no_stream',
       });
+      // The state kept stays the one read: the next command reads these events back from the store, since an append
+      // the store took for a retry of the same command (ids already stored) wrote nothing, and what it holds may differ.
       const after = options.fold(decided, state);
-      options.states?.set(stream, {
-        state: after,
-        revision: result.nextExpectedRevision,
-        eventIds: new Set([...(known?.eventIds ?? []), ...events.map((event) => event.id)]),
-      });
       return { state: after, position: result.position, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -22,7 +22,7 @@ export interface KnownStream<State> {
 
 export interface StreamStates<State> {
   get(stream: string): KnownStream<State> | undefined;
-  /** Remembers a stream's state, in place of any earlier one. */
+  /** Remembers a stream's state, in place of one folded to an earlier revision (a later one is kept instead). */
   set(stream: string, known: KnownStream<State>): void;
 }
 
@@ -49,6 +49,8 @@ export const createStreamStates = <State>(eventsMax: number): StreamStates<State
       return entry;
     },
     set(stream, entry) {
+      const kept = known.get(stream);
+      if (kept && kept.revision > entry.revision) return;
       forget(stream);
       if (entry.eventIds.size > eventsMax) return;
       known.set(stream, entry);

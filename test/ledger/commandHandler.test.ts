@@ -1,7 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import { createInMemoryEventStore } from '../../src/events/adapters/inMemoryEventStore';
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
-import { conflictRetriesMax, foldWith, handleCommand } from '../../src/ledger/commandHandler';
+import {
+  conflictRetriesMax,
+  foldWith,
+  handleCommand,
+  type HandleCommandOptions,
+} from '../../src/ledger/commandHandler';
 import { LedgerConflict } from '../../src/ledger/errors';
 import { createStreamStates, type StreamStates } from '../../src/ledger/streamStates';
 import type { EventStore } from '../../src/events/eventStore';
@@ -102,9 +107,10 @@ describe('handling a command', () => {
       const { store, eventsRead } = observed(createInMemoryEventStore());
       const states = createStreamStates<number>(100);
       await handleCommand(options(store, () => [registered, registered], 'key-1', states));
-      const second = await handleCommand(options(store, () => [registered], 'key-2', states));
-      expect(eventsRead).toEqual([0, 0]);
-      expect(second.state).toBe(3);
+      await handleCommand(options(store, () => [registered], 'key-2', states));
+      const third = await handleCommand(options(store, () => [registered], 'key-3', states));
+      expect(eventsRead).toEqual([0, 2, 1]);
+      expect(third.state).toBe(4);
     });
 
     it('folds in what another writer appended since, and decides on it', async () => {
@@ -112,6 +118,7 @@ describe('handling a command', () => {
       const { store, eventsRead } = observed(memory);
       const states = createStreamStates<number>(100);
       await handleCommand(options(store, () => [registered], 'key-1', states));
+      await handleCommand(options(store, () => [registered], 'key-2', states));
       await competingWrite(memory);
       const seenAtDecision: number[] = [];
       await handleCommand(
@@ -121,13 +128,39 @@ describe('handling a command', () => {
             seenAtDecision.push(seen);
             return [registered];
           },
-          'key-2',
+          'key-3',
           states,
         ),
       );
-      expect(seenAtDecision).toEqual([2]);
-      expect(eventsRead).toEqual([0, 1]);
-      expect(await memory.getStreamRevision(stream)).toBe(2n);
+      expect(seenAtDecision).toEqual([3]);
+      expect(eventsRead).toEqual([0, 1, 2]);
+      expect(await memory.getStreamRevision(stream)).toBe(3n);
+    });
+
+    it('decides the next command on what was stored when the same command ran twice at once', async () => {
+      const store = createInMemoryEventStore();
+      const states = createStreamStates<number[]>(100);
+      /** The baselines registered, in order: the two copies below decide different ones under one key. */
+      const baselines = (decide: () => LedgerEvent[], idempotencyKey: string): HandleCommandOptions<number[]> => ({
+        store,
+        stream,
+        fold: (events, state = []) => [
+          ...state,
+          ...events.flatMap((event) => (event.type === 'SubjectRegistered' ? [event.data.baseline] : [])),
+        ],
+        decide,
+        idempotencyKey,
+        actorId: 'clerk',
+        states,
+      });
+      const registering = (baseline: number) => () => [{ ...registered, data: { ...registered.data, baseline } }];
+      await handleCommand(baselines(registering(1000), 'key-0'));
+      await Promise.all([
+        handleCommand(baselines(registering(900), 'key-1')),
+        handleCommand(baselines(registering(500), 'key-1')),
+      ]);
+      const next = await handleCommand(baselines(registering(700), 'key-2'));
+      expect(next.state).toEqual([1000, 900, 700]);
     });
 
     it('returns the first result to a retry with the same key, without deciding or writing', async () => {

@@ -16,6 +16,13 @@ describe('the states kept of streams', () => {
     expect(states.get('b')).toBeUndefined();
   });
 
+  it('keeps the later of two states of a stream, whichever comes last', () => {
+    const states = createStreamStates<string>(10);
+    states.set('a', after('a', 5));
+    states.set('a', after('a', 3));
+    expect(states.get('a')).toEqual(after('a', 5));
+  });
+
   it('lets the least recently used streams go once it holds more events than its bound', () => {
     const states = createStreamStates<string>(10);
     states.set('a', after('a', 4));
