@@ -51,6 +51,8 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
       'approve' as const,
       'reject' as const,
       'reverse' as const,
+      'uphold' as const,
+      'amend' as const,
       'expire' as const,
       'repair' as const,
     ),
