@@ -1,8 +1,8 @@
 import type { StreamRevision } from '../events/eventStore';
 
 /**
- * The folded states of the streams commands wrote or read last, so that the next command on one of them reads only
- * the events after it instead of the whole stream: without it, every command on a subject read and folded all its
+ * The folded states of the streams commands read last, each as the store held it, so that the next command on one of
+ * them reads only the events after it instead of the whole stream: without it, every command on a subject read and folded all its
  * events, which grows with the years a subject has been in the ledger. A state is kept with the revision it was
  * folded up to and the ids of the events folded, by which a retried command finds its own events. Whatever this
  * holds is checked against the store: the command reads the events after the revision, and appends at the revision it
