@@ -1,5 +1,11 @@
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from '../events/eventStore';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '../events/eventStore';
 import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
 import { LedgerConflict } from './errors';
 import type { KnownStream, StreamStates } from './streamStates';
@@ -100,6 +106,13 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
       const after = options.fold(decided, state);
       return { state: after, position: result.position, replayed: false };
     } catch (error) {
+      if (error instanceof DuplicateEventIdError) {
+        // Some of these ids are stored: another copy of this command (in another process) got there first, deciding
+        // other events. Its result is this command's, as for any retry; ids stored for another reason stay refused.
+        const recorded = await store.readStream(stream);
+        if (recorded.some((event) => event.id === firstEventId)) return replay(recorded, firstEventId, options);
+        throw error;
+      }
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
   }

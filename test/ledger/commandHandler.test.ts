@@ -9,7 +9,7 @@ import {
 } from '../../src/ledger/commandHandler';
 import { LedgerConflict } from '../../src/ledger/errors';
 import { createStreamStates, type StreamStates } from '../../src/ledger/streamStates';
-import type { EventStore } from '../../src/events/eventStore';
+import { DuplicateEventIdError, type EventStore } from '../../src/events/eventStore';
 
 const stream = 'subject-s1';
 const registered: LedgerEvent = {
@@ -86,6 +86,23 @@ describe('handling a command', () => {
     );
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await store.getStreamRevision(stream)).toBe(0n);
+  });
+
+  it('answers as a retry when another copy of the command stored other events under the same key first', async () => {
+    const store = createInMemoryEventStore();
+    const [first, second] = await Promise.all([
+      handleCommand(options(store, () => [registered])),
+      handleCommand(options(store, () => [registered, registered])),
+    ]);
+    expect(first.replayed).toBe(false);
+    expect(second).toEqual({ ...first, replayed: true });
+    expect(await store.getStreamRevision(stream)).toBe(0n);
+  });
+
+  it('still refuses an append whose ids another stream holds', async () => {
+    const store = createInMemoryEventStore();
+    await handleCommand({ ...options(store, () => [registered]), stream: 'subject-s2' });
+    await expect(handleCommand(options(store, () => [registered]))).rejects.toBeInstanceOf(DuplicateEventIdError);
   });
 
   describe('with the states of the streams it wrote kept', () => {
