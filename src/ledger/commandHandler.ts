@@ -62,8 +62,13 @@ export const foldWith =
 const stateOf = <State>(events: readonly RecordedEvent[], options: HandleCommandOptions<State>): State =>
   options.fold(events.filter(isLedgerEvent));
 
-/** The stream as the command finds it: read whole, or only after the state kept of it; undefined if it has none. */
-const readKnown = async <State>(options: HandleCommandOptions<State>): Promise<KnownStream<State> | undefined> => {
+/**
+ * A stream's state as the store holds it now: read whole, or only after the state kept of it (which it then keeps in
+ * its place); undefined if the stream has no events.
+ */
+export const readStreamState = async <State>(
+  options: Pick<HandleCommandOptions<State>, 'store' | 'stream' | 'fold' | 'states'>,
+): Promise<KnownStream<State> | undefined> => {
   const { store, stream, states } = options;
   const before = states?.get(stream);
   const recorded = await store.readStream(stream, before ? { fromRevision: before.revision + 1n } : {});
@@ -84,7 +89,7 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
   const { store, stream, idempotencyKey } = options;
   const firstEventId = eventIdFor(idempotencyKey, 0);
   for (let attempt = 0; attempt <= conflictRetriesMax; attempt += 1) {
-    const known = await readKnown(options);
+    const known = await readStreamState(options);
     if (known?.eventIds.has(firstEventId)) return replay(await store.readStream(stream), firstEventId, options);
     const state = known ? known.state : options.fold([]);
     const decided = options.decide(state);

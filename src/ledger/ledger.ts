@@ -1,6 +1,6 @@
 import type { EventStore, Position } from '../events/eventStore';
-import { isLedgerEvent, subjectStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
-import { derivedId, handleCommand } from './commandHandler';
+import { subjectStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
+import { derivedId, handleCommand, readStreamState } from './commandHandler';
 import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import { decideSubject, type RecordEntry, type RegisterSubject, type SubjectCommand } from './subject';
@@ -107,9 +107,10 @@ export interface LedgerOptions {
 }
 
 /**
- * The subject streams whose folded state is kept between commands (streamStates.ts), counted in events: about 11 MB
- * at the most (a subject of 1,000 entries, 2,000 events, takes 2.2 MB), which holds the few subjects written again
- * and again (a volunteers' association, a company whose file a recorder is entering), whose streams are the long ones.
+ * The subject streams whose folded state is kept between commands and reads of an entry's facts (streamStates.ts),
+ * counted in events: about 11 MB at the most (a subject of 1,000 entries, 2,000 events, takes 2.2 MB), which holds
+ * the few subjects written again and again (a volunteers' association, a company whose file a recorder is entering),
+ * whose streams are the long ones.
  */
 export const subjectStateEventsMax = 10_000;
 
@@ -161,8 +162,13 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       return { status, ...written(outcome) };
     },
     async entryFacts(subjectId, entryId) {
-      const events = (await store.readStream(subjectStream(subjectId))).filter(isLedgerEvent);
-      const entry = foldSubject(events).entries[entryId];
+      const known = await readStreamState({
+        store,
+        stream: subjectStream(subjectId),
+        fold: foldSubject,
+        states: subjectStates,
+      });
+      const entry = known?.state.entries[entryId];
       if (!entry) return undefined;
       return entryFactsOf(entry);
     },

@@ -138,10 +138,12 @@ const reconsiderationEffects: Record<ReconsiderationOutcome, EntryEffect> = {
   amended: { kind: 'amend' },
 };
 
+const foldObjection = foldWith(initialObjectionState, evolveObjection);
+
 export const createObjections = ({ store, ledger, schemes, calendar, clock }: ObjectionsOptions): Objections => {
   const load = async (objectionId: string) => {
     const events = (await store.readStream(objectionStream(objectionId))).filter(isLedgerEvent);
-    return { events, state: events.reduce(evolveObjection, initialObjectionState()) };
+    return { events, state: foldObjection(events) };
   };
 
   const judge = (command: ObjectionCommand, state: ObjectionState, now: Date) =>
@@ -151,7 +153,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     handleCommand<ObjectionState>({
       store,
       stream: objectionStream(command.objectionId),
-      fold: foldWith(initialObjectionState, evolveObjection),
+      fold: foldObjection,
       decide: (state) => judge(command, state, now),
       idempotencyKey: key,
       actorId,
