@@ -6,8 +6,9 @@ import type { Principal } from './auth/principal';
 
 /**
  * The access log's writer (DESIGN §1 item 7). A read queues its record and goes on: nothing on the read path
- * waits for the store. Records are written as RecordsAccessed events, a full batch at once and a partial one
- * flushIntervalMs after its first record; close() writes every record still waiting, so a clean shutdown
+ * waits for the store. Records are written as RecordsAccessed events, a full batch at once (the records that come
+ * meanwhile start the next) and a partial one flushIntervalMs after its first record; close() and flush() write
+ * every record still waiting, so a clean shutdown
  * loses none. A crash loses the records not yet written: the price of reads that do not wait for a write.
  *
  * Every batch goes to the one `access-log` stream with expected revision 'any': a record states a fact that
@@ -85,9 +86,15 @@ export const createAccessRecorder = ({
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const writeAll = async (): Promise<void> => {
+  /**
+   * Writes the unconfirmed batch, then the waiting records: all of them, or (fullOnly) only full batches, leaving a
+   * partial one to fill or to wait for the interval. Under a steady load, a write triggered by a full batch that
+   * also took the records arriving meanwhile made batches as small as the reads that came during one append.
+   */
+  const writeWaiting = async (fullOnly: boolean): Promise<void> => {
+    const least = fullOnly ? batchSizeMax : 1;
     try {
-      while (unconfirmed || waiting.length > 0) {
+      while (unconfirmed || waiting.length >= least) {
         unconfirmed ??= { eventId: uuidv7(), records: waiting.splice(0, batchSizeMax) };
         const data: RecordsAccessed = { records: unconfirmed.records };
         await store.appendToStream(
@@ -110,21 +117,24 @@ export const createAccessRecorder = ({
     }
   };
 
-  // One write at a time, in order: a flush waits for the one under way, whatever its outcome, then writes the rest.
-  const flush = (): Promise<void> => {
-    writing = writing.then(writeAll, writeAll);
+  // One write at a time, in order: a write waits for the one under way, whatever its outcome, then writes its share.
+  const write = (fullOnly: boolean): Promise<void> => {
+    const next = (): Promise<void> => writeWaiting(fullOnly);
+    writing = writing.then(next, next);
     return writing;
   };
+  const flush = (): Promise<void> => write(false);
 
-  const flushInBackground = (): void => {
+  /** A write nobody waits for: its failure is reported, and its records are kept for the next. */
+  const writeInBackground = (fullOnly: boolean): void => {
     clearTimeout(timer);
     timer = undefined;
-    flush().catch(onFailure);
+    write(fullOnly).catch(onFailure);
   };
 
   const scheduleFlush = (): void => {
     if (timer) return;
-    timer = setTimeout(flushInBackground, flushIntervalMs);
+    timer = setTimeout(() => writeInBackground(false), flushIntervalMs);
     // A waiting batch must not keep the process alive: close() is what writes the last one.
     timer.unref();
   };
@@ -139,7 +149,7 @@ export const createAccessRecorder = ({
         what,
         at: clock().toISOString(),
       });
-      if (waiting.length === batchSizeMax) flushInBackground();
+      if (waiting.length === batchSizeMax) writeInBackground(true);
       else scheduleFlush();
     },
     hasRoom: () => !closed && waiting.length + (unconfirmed?.records.length ?? 0) < pendingMax,

@@ -154,6 +154,28 @@ describe('the access recorder', () => {
     expect(await records()).toHaveLength(25);
   });
 
+  it('leaves the reads that arrive while a full batch is written to fill the next batch', async () => {
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = (store: EventStore): EventStore => ({
+      ...store,
+      appendToStream: async (...args) => {
+        await released;
+        return store.appendToStream(...args);
+      },
+    });
+    const { read, appends } = setUp({ faulty: slow, batchSizeMax: 4 });
+    const batchSizes = async () => (await appends()).map((event) => (event.data as RecordsAccessed).records.length);
+    for (let count = 0; count < 6; count += 1) await read('/subjects/wang/score', auditor);
+    release();
+    await until(async () => (await appends()).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await batchSizes()).toEqual([4]);
+    for (let count = 0; count < 2; count += 1) await read('/subjects/li/score', auditor);
+    await until(async () => (await appends()).length === 2);
+    expect(await batchSizes()).toEqual([4, 4]);
+  });
+
   it('writes a batch that is not full once the flush interval has passed', async () => {
     const { read, records } = setUp({ flushIntervalMs: 20 });
     await read('/subjects/wang/score', auditor);
