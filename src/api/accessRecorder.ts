@@ -8,8 +8,8 @@ import type { Principal } from './auth/principal';
  * The access log's writer (DESIGN §1 item 7). A read queues its record and goes on: nothing on the read path
  * waits for the store. Records are written as RecordsAccessed events, a full batch at once (the records that come
  * meanwhile start the next) and a partial one flushIntervalMs after its first record; close() and flush() write
- * every record still waiting, so a clean shutdown
- * loses none. A crash loses the records not yet written: the price of reads that do not wait for a write.
+ * every record still waiting, so a clean shutdown loses none. A crash loses the records not yet written: the price
+ * of reads that do not wait for a write.
  *
  * Every batch goes to the one `access-log` stream with expected revision 'any': a record states a fact that
  * depends on no earlier record, so there is no decision for an exact revision to protect, and several server
