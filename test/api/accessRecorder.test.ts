@@ -65,6 +65,20 @@ const withOutage = () => {
   return { outage, faulty };
 };
 
+/** The real store, whose appends wait until release() is called. */
+const withHeldAppends = () => {
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const slow = (store: EventStore): EventStore => ({
+    ...store,
+    appendToStream: async (...args) => {
+      await released;
+      return store.appendToStream(...args);
+    },
+  });
+  return { slow, release: () => release() };
+};
+
 const until = async (condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -129,15 +143,7 @@ describe('recording reads of a subject’s data', () => {
 
 describe('the access recorder', () => {
   it('answers reads without waiting for the store', async () => {
-    let release = (): void => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const slow = (store: EventStore): EventStore => ({
-      ...store,
-      appendToStream: async (...args) => {
-        await released;
-        return store.appendToStream(...args);
-      },
-    });
+    const { slow, release } = withHeldAppends();
     const { recorder, read, records } = setUp({ faulty: slow, batchSizeMax: 1 });
     expect((await read('/subjects/wang/score', auditor)).status).toBe(200);
     expect(await records()).toEqual([]);
@@ -155,15 +161,7 @@ describe('the access recorder', () => {
   });
 
   it('leaves the reads that arrive while a full batch is written to fill the next batch', async () => {
-    let release = (): void => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const slow = (store: EventStore): EventStore => ({
-      ...store,
-      appendToStream: async (...args) => {
-        await released;
-        return store.appendToStream(...args);
-      },
-    });
+    const { slow, release } = withHeldAppends();
     const { read, appends } = setUp({ faulty: slow, batchSizeMax: 4 });
     const batchSizes = async () => (await appends()).map((event) => (event.data as RecordsAccessed).records.length);
     for (let count = 0; count < 6; count += 1) await read('/subjects/wang/score', auditor);
