@@ -83,6 +83,7 @@ export const problemTypes = {
   'entry-not-pending': { status: 409, title: 'The entry is not waiting for approval' },
   'entry-not-in-effect': { status: 409, title: 'The entry is not in effect' },
   'entry-not-reversed': { status: 409, title: 'Only a reversed entry can be reinstated' },
+  'entry-amended': { status: 409, title: 'An amended entry cannot be reinstated: its replacement stands for it' },
   'entry-not-due': { status: 409, title: "The entry's effect period has not ended" },
   'entry-not-upheld': { status: 422, title: 'A statement of dispute goes beside an entry whose objection was upheld' },
   'entry-not-repairable': { status: 422, title: 'Credit repair applies to a deduction or grade cap in effect' },

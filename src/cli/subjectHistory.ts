@@ -163,7 +163,7 @@ export const decideSubjectHistory = (
         const { objectionId, outcome, reasons } = step;
         // As objections.ts: judged first, carried out on the entry, recorded; nothing is kept if either refuses.
         const decided = decideObjection(
-          { type: 'DecideObjection', objectionId, outcome, reasons, decidedBy: actorId, entry: entryFactsOf(entry) },
+          { type: 'DecideObjection', objectionId, outcome, reasons, decidedBy: actorId },
           state,
           { now: at, schemes, calendar },
         );

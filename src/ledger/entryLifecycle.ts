@@ -1,7 +1,7 @@
 import type { EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
-import { checkEvidence, judgedEntry, postedWithNotice, type DecisionContext } from './judging';
+import { checkAuthority, checkEvidence, heavierThan, judgedEntry, postedWithNotice, type DecisionContext } from './judging';
 import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
 
 /**
@@ -195,7 +195,12 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
   ];
 };
 
-/** An objection amended the entry: it is reversed, and a corrected entry for the same conduct takes its place. */
+/**
+ * An objection amended the entry: it is reversed, and a corrected entry for the same conduct takes its place. The
+ * correction may lighten the entry, never make it heavier in any respect (a subject who objects must not come out
+ * worse: no reformatio in peius, as in administrative reconsideration), which is also why it needs no second
+ * approver. It keeps the entry's evidence and authority, so its rule must accept both.
+ */
 const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
   requireStatus(entry, standing, 'entry-not-in-effect');
   const reasons = requireReasons(command.reasons);
@@ -217,6 +222,8 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
   if (!isRange(rule.points) && command.points !== undefined) {
     throw new LedgerRuleViolation('points-not-allowed', `rule ${rule.code} fixes its own effect`);
   }
+  checkAuthority(rule, entry.authority);
+  checkEvidence(rule, entry.evidence);
   const replacement = judgedEntry(scheme, rule, {
     entryId: command.newEntryId,
     subjectId: entry.subjectId,
@@ -227,6 +234,14 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
     occurredAt: new Date(entry.occurredAt),
     points,
   });
+  const heavier = heavierThan(replacement, entry);
+  if (heavier.length > 0) {
+    throw new LedgerRuleViolation(
+      'amendment-worsens',
+      `an amendment of entry ${entry.entryId} to rule ${rule.code} would make it heavier: ${heavier.join('; ')}`,
+      { heavier },
+    );
+  }
   return [
     {
       type: 'EntryReversed',
@@ -244,20 +259,25 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
   ];
 };
 
-/** The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice. */
+/**
+ * The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice.
+ * An entry an amendment replaced never returns: its replacement stands for the same conduct, and both would count.
+ */
 const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
   requireStatus(entry, ['reversed'], 'entry-not-reversed');
+  if (entry.amendedBy) {
+    throw new LedgerRuleViolation(
+      'entry-amended',
+      `entry ${entry.entryId} was amended into entry ${entry.amendedBy}, which stands for the same conduct`,
+      { amendedBy: entry.amendedBy },
+    );
+  }
   const rule = schemes.versions
     .find((version) => version.version === entry.schemeVersion)
     ?.catalogue.find((item) => item.code === entry.ruleCode);
   if (!rule)
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
-  if (!rule.recordingAuthorities.includes(command.authority)) {
-    throw new LedgerForbidden(
-      'outside-authority',
-      `rule ${rule.code} is recorded by ${rule.recordingAuthorities.join(', ')}, not by ${command.authority}`,
-    );
-  }
+  checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
   const reused = command.evidence.find((item) => entry.evidenceSeen.includes(item.sha256));
   if (reused) {

@@ -1,7 +1,7 @@
 import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths } from './calendar';
-import { LedgerRuleViolation } from './errors';
-import type { RuleItem, Scheme } from './scheme';
+import { LedgerForbidden, LedgerRuleViolation } from './errors';
+import { grades, severities, type RuleItem, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
 
 /**
@@ -13,6 +13,17 @@ export interface DecisionContext {
   now: Date;
   schemes: SchemeBook;
 }
+
+/** Only the authorities a rule names record its entries (or bring one back). */
+export const checkAuthority = (rule: RuleItem, authority: string): void => {
+  if (!rule.recordingAuthorities.includes(authority)) {
+    throw new LedgerForbidden(
+      'outside-authority',
+      `rule ${rule.code} is recorded by ${rule.recordingAuthorities.join(', ')}, not by ${authority}`,
+      { authority, allowed: rule.recordingAuthorities },
+    );
+  }
+};
 
 /** What an entry of a rule must carry, and what it may be recorded with. */
 export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]): void => {
@@ -53,6 +64,24 @@ export const judgedEntry = (
     authority: fields.authority,
   };
 };
+
+const capRank = (entry: EntryPosted): number => (entry.gradeCap ? grades.indexOf(entry.gradeCap) : -1);
+
+/**
+ * How an entry would weigh more on its subject than the one it replaces, one phrase for each: fewer points, a grade
+ * cap (or a harsher one), an effect that lasts longer, or a higher severity (a longer wait for credit repair).
+ * None for an entry as light as the other in every respect.
+ */
+export const heavierThan = (entry: EntryPosted, replaced: EntryPosted): string[] => [
+  ...(entry.points < replaced.points ? [`${entry.points} points instead of ${replaced.points}`] : []),
+  ...(capRank(entry) > capRank(replaced) ? [`a grade cap of ${entry.gradeCap}`] : []),
+  ...(entry.points <= 0 && entry.effectiveUntil > replaced.effectiveUntil
+    ? [`an effect until ${entry.effectiveUntil} instead of ${replaced.effectiveUntil}`]
+    : []),
+  ...(severities.indexOf(entry.severity) > severities.indexOf(replaced.severity)
+    ? [`${entry.severity} instead of ${replaced.severity}`]
+    : []),
+];
 
 /**
  * Four eyes (DESIGN §1.2): a deduction at or above the scheme's threshold, a grade cap, or any serious rule

@@ -11,7 +11,7 @@ import type {
 } from '../events/objectionEvents';
 import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
 import type { EntryFacts } from './ledger';
-import { findRule, isRange, type DueProcess } from './scheme';
+import type { DueProcess } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import { addDays, addWorkingDays, type WorkingDayCalendar } from './workingDays';
 
@@ -148,8 +148,6 @@ export interface DecideObjection extends Amendment {
   outcome: ObjectionOutcome;
   reasons: string;
   decidedBy: string;
-  /** The entry as it stands, for judging an amendment. */
-  entry: EntryFacts;
   /** Once the amendment is posted: the replacement's id, recorded with the decision. */
   amendedEntryId?: string;
 }
@@ -170,7 +168,6 @@ export interface DecideReconsideration extends Amendment {
   decidedBy: string;
   /** Whether the officer holds the senior rank (seniorAppealOfficer), above every first-instance officer. */
   senior: boolean;
-  entry: EntryFacts;
   amendedEntryId?: string;
 }
 
@@ -329,7 +326,7 @@ const decide = (
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
   requireIndependentOfEntry(command.decidedBy, filed);
   const reasons = requireReasons(command.reasons);
-  const amendment = checkAmendment(command.outcome === 'amended', command, command.entry, schemes);
+  const amendment = checkAmendment(command.outcome === 'amended', command);
   const reconsiderable = reconsiderableOutcomes.includes(command.outcome);
   const { reconsiderationRequestWorkingDays } = dueProcessOf(schemes, filed);
   const decided: ObjectionDecided = {
@@ -392,7 +389,7 @@ const decideReconsideration = (
   command: DecideReconsideration,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now, schemes }: ObjectionDecisionContext,
+  { now }: ObjectionDecisionContext,
 ): LedgerEvent[] => {
   const request = state.reconsiderationRequest;
   if (statusOf(state) !== 'reconsidering' || !request) {
@@ -419,7 +416,7 @@ const decideReconsideration = (
   }
   requireIndependentOfEntry(command.decidedBy, filed);
   const reasons = requireReasons(command.reasons);
-  const amendment = checkAmendment(command.outcome === 'amended', command, command.entry, schemes);
+  const amendment = checkAmendment(command.outcome === 'amended', command);
   return [
     {
       type: 'ReconsiderationDecided',
@@ -512,43 +509,18 @@ const requireReasons = (reasons: string): string => {
 };
 
 /**
- * An amendment names new points or a new rule, and only an `amended` outcome carries one. It may lighten the
- * entry, never make it heavier: a subject who objects must not come out worse (no reformatio in peius, as in
- * administrative reconsideration). The points compared are those the replacement will carry: the ones given,
- * or the new rule's fixed points. The ledger checks the rest (the rule exists, the points are in its range).
+ * An amendment names new points or a new rule, and only an `amended` outcome carries one. Whether it may be made
+ * (the rule exists, the points are in its range, the entry comes out no heavier) is the ledger's to judge, when the
+ * amendment is carried out and before the decision is recorded.
  */
-const checkAmendment = (
-  amended: boolean,
-  { points, ruleCode }: Amendment,
-  entry: EntryFacts,
-  schemes: SchemeBook,
-): Amendment => {
+const checkAmendment = (amended: boolean, { points, ruleCode }: Amendment): Amendment => {
   const amendment = { ...(points !== undefined ? { points } : {}), ...(ruleCode !== undefined ? { ruleCode } : {}) };
   const given = points !== undefined || ruleCode !== undefined;
-  if (!amended) {
-    if (given)
-      throw new LedgerRuleViolation('amendment-not-allowed', 'only an amending decision names points or a rule');
-    return amendment;
-  }
-  if (!given)
+  if (!amended && given)
+    throw new LedgerRuleViolation('amendment-not-allowed', 'only an amending decision names points or a rule');
+  if (amended && !given)
     throw new LedgerRuleViolation('amendment-required', 'an amending decision names new points or a new rule');
-  const replacementPoints = pointsOfReplacement(amendment, entry, schemes);
-  if (replacementPoints !== undefined && replacementPoints < entry.points) {
-    throw new LedgerRuleViolation(
-      'amendment-worsens',
-      `the entry carries ${entry.points} points; an amendment to ${replacementPoints} would make it heavier`,
-      { points: entry.points, amendedPoints: replacementPoints },
-    );
-  }
   return amendment;
-};
-
-/** The points the replacement entry will carry, or undefined when the rule is unknown (the ledger refuses it). */
-const pointsOfReplacement = (amendment: Amendment, entry: EntryFacts, schemes: SchemeBook): number | undefined => {
-  const scheme = schemes.inForceAt(new Date(entry.occurredAt));
-  const rule = scheme && findRule(scheme, amendment.ruleCode ?? entry.ruleCode);
-  if (!rule) return undefined;
-  return isRange(rule.points) ? (amendment.points ?? entry.points) : (rule.points ?? 0);
 };
 
 const assertNever = (value: never): never => {

@@ -212,18 +212,17 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     actor: ObjectionActor,
     step: string,
     effect: EntryEffect,
-    command: (entry: EntryFacts, amendedEntryId?: string) => ObjectionCommand,
+    command: (amendedEntryId?: string) => ObjectionCommand,
   ) => {
     const now = clock();
     const { events, state } = await load(decision.objectionId);
     if (events.some((event) => event.id === eventIdFor(actor.idempotencyKey, 0))) {
-      return record(command(await entryNow(state)), actor.idempotencyKey, actor.actorId, now);
+      return record(command(), actor.idempotencyKey, actor.actorId, now);
     }
     if (!state.filed) throw objectionNotFound(decision.objectionId);
-    const entry = await entryNow(state);
-    judge(command(entry), state, now);
-    const amendedEntryId = await carryOut(effect, entry, decision, step, actor.actorId);
-    return record(command(entry, amendedEntryId), actor.idempotencyKey, actor.actorId, now);
+    judge(command(), state, now);
+    const amendedEntryId = await carryOut(effect, await entryNow(state), decision, step, actor.actorId);
+    return record(command(amendedEntryId), actor.idempotencyKey, actor.actorId, now);
   };
 
   /** The first objection slot of the entry that is free, open (the decider refuses a second), or this command's own. */
@@ -337,13 +336,12 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
         actor,
         `decision:${outcome}`,
         firstInstanceEffects[outcome],
-        (entry, amendedEntryId) => ({
+        (amendedEntryId) => ({
           type: 'DecideObjection',
           objectionId,
           outcome,
           reasons,
           decidedBy: actor.actorId,
-          entry,
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),
           ...(amendedEntryId ? { amendedEntryId } : {}),
@@ -382,14 +380,13 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
         actor,
         `reconsideration:${outcome}`,
         reconsiderationEffects[outcome],
-        (entry, amendedEntryId) => ({
+        (amendedEntryId) => ({
           type: 'DecideReconsideration',
           objectionId,
           outcome,
           reasons,
           decidedBy: actor.actorId,
           senior: actor.senior === true,
-          entry,
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),
           ...(amendedEntryId ? { amendedEntryId } : {}),

@@ -2,8 +2,8 @@ import type { EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths, anniversary, formatDate, parseDate } from './calendar';
 import { decideCreditRepair, type CreditRepairCommand } from './creditRepair';
 import { decideEntryLifecycle, type EntryLifecycleCommand } from './entryLifecycle';
-import { LedgerConflict, LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
-import { checkEvidence, judgedEntry, needsFourEyes, postedWithNotice, type DecisionContext } from './judging';
+import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from './errors';
+import { checkAuthority, checkEvidence, judgedEntry, needsFourEyes, postedWithNotice, type DecisionContext } from './judging';
 import { findRule, isRange, type RuleItem } from './scheme';
 import { entriesOf, type EntryRecord, type SubjectState } from './subjectState';
 
@@ -104,13 +104,7 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
       schemeVersion: scheme.version,
     });
   }
-  if (!rule.recordingAuthorities.includes(command.authority)) {
-    throw new LedgerForbidden(
-      'outside-authority',
-      `rule ${rule.code} is recorded by ${rule.recordingAuthorities.join(', ')}, not by ${command.authority}`,
-      { authority: command.authority, allowed: rule.recordingAuthorities },
-    );
-  }
+  checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
   const points = pointsFor(rule, command);
   checkPeriodCap(rule, entriesOf(state), occurredAt, points);

@@ -16,6 +16,8 @@ export interface EntryRecord extends EntryPosted {
   /** Every evidence hash the entry has carried: a reinstatement must bring new evidence. */
   evidenceSeen: string[];
   repair?: { repairId: string; status: 'requested' | 'granted' | 'refused' };
+  /** The entry an objection's amendment posted in its place: this one never returns, that one stands for it. */
+  amendedBy?: string;
 }
 
 export interface SubjectState {
@@ -59,10 +61,13 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
       return;
     case 'EntryProposed':
       return addEntry(draft, event.data, 'pending');
-    case 'EntryPosted':
-      return draft.entries[event.data.entryId]
-        ? changeEntry(draft, event.data.entryId, () => ({ ...event.data, status: 'posted' }))
+    case 'EntryPosted': {
+      const { amends, entryId } = event.data;
+      if (amends) changeEntry(draft, amends, () => ({ amendedBy: entryId }));
+      return draft.entries[entryId]
+        ? changeEntry(draft, entryId, () => ({ ...event.data, status: 'posted' }))
         : addEntry(draft, event.data, 'posted');
+    }
     case 'EntryRejected':
       return changeEntry(draft, event.data.entryId, () => ({ status: 'rejected' }));
     case 'EntryReversed':

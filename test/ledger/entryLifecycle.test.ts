@@ -1,4 +1,5 @@
 import type { EntryPosted, LedgerEvent } from '../../src/events/ledgerEvents';
+import { heavierThan } from '../../src/ledger/judging';
 import { createSchemeBook } from '../../src/ledger/schemeBook';
 import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
 import { given } from '../support/deciderSpec';
@@ -113,6 +114,104 @@ describe('reversal', () => {
       .thenRefuses('reasons-required'));
 });
 
+describe('amendment', () => {
+  /** A court's general deduction, in its rule's range of -50 to -5 points. */
+  const judged: EntryPosted = {
+    ...theft,
+    entryId: '01890000-0000-7000-8000-0000000000a3',
+    ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
+    points: -40,
+    severity: 'general',
+    evidence: [evidenceOf('courtJudgment', 'J-1')],
+    recordedBy: 'judge-sun',
+    authority: 'court',
+  };
+  const judgedPosted: LedgerEvent = { type: 'EntryPosted', data: judged };
+  const amendment = (change: { ruleCode?: string; points?: number }) => ({
+    type: 'AmendEntry' as const,
+    subjectId: 's1',
+    entryId: judged.entryId,
+    newEntryId: '01890000-0000-7000-8000-0000000000a4',
+    objectionId: '01890000-0000-7000-8000-0000000000b1',
+    reasons: 'the judgment found a smaller debt',
+    decidedBy: 'officer-zhou',
+    ...change,
+  });
+
+  it('reverses the entry and posts a lighter one for the same conduct in its place', () =>
+    given([registered, judgedPosted], context)
+      .when(amendment({ points: -20 }))
+      .then([
+        {
+          type: 'EntryReversed',
+          data: {
+            subjectId: 's1',
+            entryId: judged.entryId,
+            reason: 'amended',
+            objectionId: '01890000-0000-7000-8000-0000000000b1',
+            decidedBy: 'officer-zhou',
+            reasons: 'the judgment found a smaller debt',
+          },
+        },
+        { type: 'SubjectNotified', data: { subjectId: 's1', entryId: judged.entryId, notice: 'entryReversed' } },
+        {
+          type: 'EntryPosted',
+          data: {
+            ...judged,
+            entryId: '01890000-0000-7000-8000-0000000000a4',
+            points: -20,
+            narrative: 'the judgment found a smaller debt',
+            recordedBy: 'officer-zhou',
+            amends: judged.entryId,
+          },
+        },
+        {
+          type: 'SubjectNotified',
+          data: { subjectId: 's1', entryId: '01890000-0000-7000-8000-0000000000a4', notice: 'entryPosted' },
+        },
+      ]));
+
+  it('never makes the points heavier', () =>
+    given([registered, judgedPosted], context)
+      .when(amendment({ points: -45 }))
+      .thenRefuses('amendment-worsens'));
+
+  it('never moves the entry to a rule whose fixed points are heavier', () =>
+    given([registered, posted], context)
+      .when({ ...amendment({ ruleCode: 'PUB-EQUIPMENT-DAMAGE' }), entryId: theft.entryId })
+      .thenRefuses('amendment-worsens'));
+
+  it('never adds a grade cap, even with fewer points taken (drunk driving caps the grade at C, 0 points)', () =>
+    given([registered, judgedPosted], context)
+      .when(amendment({ ruleCode: 'TRF-DUI' }))
+      .thenRefuses('amendment-worsens'));
+
+  it("keeps to rules that the entry's authority records", () =>
+    given([registered, posted], context)
+      .when({ ...amendment({ ruleCode: 'COM-OTHER-UNTRUSTWORTHY', points: -5 }), entryId: theft.entryId })
+      .thenRefuses('outside-authority'));
+
+  it("keeps to rules that accept the entry's evidence", () =>
+    given(
+      [registered, { type: 'EntryPosted', data: { ...judged, evidence: [evidenceOf('arbitralAward', 'AA-1')] } }],
+      context,
+    )
+      .when(amendment({ ruleCode: 'COM-ILLEGAL-FUNDRAISING' }))
+      .thenRefuses('evidence-kind-not-allowed'));
+});
+
+describe('what makes an entry heavier than the one it replaces', () => {
+  it('is nothing for an entry as light in every respect', () => expect(heavierThan(theft, theft)).toEqual([]));
+
+  it('is an effect that lasts longer', () =>
+    expect(heavierThan({ ...theft, effectiveUntil: '2030-01-10T08:00:00.000Z' }, theft)).toEqual([
+      'an effect until 2030-01-10T08:00:00.000Z instead of 2029-01-10T08:00:00.000Z',
+    ]));
+
+  it('is a higher severity, which waits longer for credit repair', () =>
+    expect(heavierThan(theft, { ...theft, severity: 'general' })).toEqual(['serious instead of general']));
+});
+
 describe('reinstatement', () => {
   const reinstate = (evidence = [evidenceOf('adminPenaltyDecision', 'AP-2')], authority = 'public-security') => ({
     type: 'ReinstateEntry' as const,
@@ -143,6 +242,18 @@ describe('reinstatement', () => {
     given([registered, posted, reversed], context)
       .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-1')]))
       .thenRefuses('evidence-not-new'));
+
+  it('refuses an entry an amendment replaced, which would count beside its replacement', () => {
+    const amendedAway: LedgerEvent = {
+      type: 'EntryReversed',
+      data: { ...reversed.data, reason: 'amended', objectionId: '01890000-0000-7000-8000-0000000000b1' },
+    } as LedgerEvent;
+    const replacement: LedgerEvent = {
+      type: 'EntryPosted',
+      data: { ...theft, entryId: '01890000-0000-7000-8000-0000000000a2', points: -40, amends: theft.entryId },
+    };
+    given([registered, posted, amendedAway, replacement], context).when(reinstate()).thenRefuses('entry-amended');
+  });
 
   it('refuses an entry that was never reversed', () =>
     given([registered, posted], context).when(reinstate()).thenRefuses('entry-not-reversed'));

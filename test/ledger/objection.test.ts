@@ -91,7 +91,6 @@ const decideObjection = (overrides: Partial<DecideObjection> = {}): DecideObject
   outcome: 'upheld',
   reasons: 'The court confirmed the judgment is about this subject.',
   decidedBy: officer,
-  entry,
   ...overrides,
 });
 
@@ -129,7 +128,6 @@ const reconsider = (overrides: Partial<DecideReconsideration> = {}): DecideRecon
   reasons: 'The witness statement shows another person was sued.',
   decidedBy: seniorOfficer,
   senior: true,
-  entry,
   ...overrides,
 });
 
@@ -359,18 +357,6 @@ describe('deciding an objection', () => {
     given([filed], at(decidedAt))
       .when(decideObjection({ points: -20 }))
       .thenRefuses('amendment-not-allowed');
-  });
-
-  it('never amends to heavier points', () => {
-    given([filed], at(decidedAt))
-      .when(decideObjection({ outcome: 'amended', points: -45 }))
-      .thenRefuses('amendment-worsens');
-  });
-
-  it('never amends to a rule whose fixed points are heavier (-100 for damaging public equipment)', () => {
-    given([filed], at(decidedAt))
-      .when(decideObjection({ outcome: 'amended', ruleCode: 'PUB-EQUIPMENT-DAMAGE' }))
-      .thenRefuses('amendment-worsens');
   });
 });
 
