@@ -120,6 +120,10 @@ interface ObjectionRow {
   record: string;
 }
 
+/** The entry the objection bears on now: the replacement, once a decision amended the one objected to. */
+const entryBorneOn = (record: ObjectionRecord): string =>
+  record.reconsideration?.decision?.amendedEntryId ?? record.decision?.amendedEntryId ?? record.entryId;
+
 /** The deadline of the decision the objection awaits, if it awaits one. */
 const dueByOf = (record: ObjectionRecord): string | undefined => {
   if (record.status === 'pending') return record.decisionDueBy;
@@ -216,8 +220,8 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   );
   const selectRow = db.prepare('SELECT last_position, record FROM objections WHERE objection_id = ?');
   const update = db.prepare(
-    `UPDATE objections SET status = @status, assignee = @assignee, due_by = @dueBy, last_position = @lastPosition,
-       record = @record
+    `UPDATE objections SET entry_id = @entryId, status = @status, assignee = @assignee, due_by = @dueBy,
+       last_position = @lastPosition, record = @record
      WHERE objection_id = @objectionId`,
   );
   // One statement per combination of filters, prepared when first asked for, so that each uses its index.
@@ -260,6 +264,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
     const record = change(JSON.parse(row.record) as ObjectionRecord, event);
     update.run({
       objectionId,
+      entryId: entryBorneOn(record),
       status: record.status,
       assignee: record.assignee ?? null,
       dueBy: dueByOf(record) ?? null,
@@ -270,7 +275,8 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
 
   return {
     name: 'objections',
-    version: 1,
+    // 2: entry_id follows the entry the objection bears on, the replacement once a decision amended the original.
+    version: 2,
     readIndexes,
     eventTypes: objectionEventTypes,
     reset() {

@@ -142,6 +142,17 @@ describe('the objections projection', () => {
     expect(objections.openEntryIds('wang')).toEqual([entryOf(4)]);
   });
 
+  it('lists as disputed, while a reconsideration awaits, the entry an amending decision put in the original’s place', () => {
+    const { objections, apply } = setUp();
+    const amended = decided(1);
+    apply(filing(1), {
+      ...amended,
+      data: { ...amended.data, outcome: 'amended', amendedEntryId: entryOf(9) },
+    } as LedgerEvent);
+    apply(reconsiderationRequested(1));
+    expect(objections.openEntryIds('li')).toEqual([entryOf(9)]);
+  });
+
   it('keeps a decision, its officer as assignee and the window to ask for reconsideration', () => {
     const { objections, apply } = setUp();
     apply(filing(1), decided(1));
