@@ -47,7 +47,14 @@ export const decideCreditRepair = (
     if (entry.repair?.status === 'requested') {
       throw new LedgerRuleViolation('repair-already-requested', 'a request to repair this entry is still open');
     }
-    const months = schemes.forReading(now).dueProcess.repairMinimumMonths[entry.severity];
+    // The wait of the version the entry was judged under, or the current one's if shorter: a new version never
+    // applies to the subject's disadvantage, and a lighter one applies to every entry.
+    const judgedUnder = schemes.versions.find((version) => version.version === entry.schemeVersion);
+    const months = Math.min(
+      ...[judgedUnder, schemes.forReading(now)].map(
+        (scheme) => scheme?.dueProcess.repairMinimumMonths[entry.severity] ?? Infinity,
+      ),
+    );
     const earliest = addMonths(new Date(entry.occurredAt), months);
     if (earliest > now) {
       throw new LedgerRuleViolation(

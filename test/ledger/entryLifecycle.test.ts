@@ -337,6 +337,31 @@ describe('credit repair', () => {
       .when(request())
       .thenRefuses('repair-too-early'));
 
+  /** A version published after the entry was judged, whose serious entries wait `months` for repair. */
+  const withLaterWait = (months: number) => ({
+    now: new Date('2027-01-10T08:00:00Z'),
+    schemes: createSchemeBook([
+      scheme,
+      {
+        ...scheme,
+        version: 'rongcheng-2026.2',
+        effectiveFrom: '2026-12-01',
+        dueProcess: {
+          ...scheme.dueProcess,
+          repairMinimumMonths: { ...scheme.dueProcess.repairMinimumMonths, serious: months },
+        },
+      },
+    ]),
+  });
+
+  it('waits no longer than the version the entry was judged under asked, whatever a later one asks', () =>
+    given([registered, posted], withLaterWait(24)).when(request()).then([requested]));
+
+  it('waits only as long as a later version asks, when it asks less', () =>
+    given([registered, posted], { ...withLaterWait(6), now: new Date('2026-12-10T08:00:00Z') })
+      .when(request())
+      .then([requested]));
+
   it('is granted by an officer who neither recorded nor approved the entry, ending its effect', () =>
     given([registered, posted, requested], context)
       .when({
