@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { canonicalJson } from '../events/canonicalJson';
 import type { EventStore } from '../events/eventStore';
 import { schemeStream, type SchemeVersionPublished } from '../events/ledgerEvents';
-import { formatDate } from './calendar';
+import { formatDate, parseDate } from './calendar';
 import { LedgerRuleViolation } from './errors';
 import type { Scheme } from './scheme';
 import { createSchemeBook, type SchemeBook } from './schemeBook';
@@ -11,7 +11,7 @@ import { createSchemeBook, type SchemeBook } from './schemeBook';
 /**
  * Scheme versions are stored as events on the scheme's own stream. Publishing the same version twice is a
  * no-op; the same version with other content is refused (a version never changes silently), and a new
- * version may not take effect before the day it is published (never retroactively).
+ * version takes effect from a day that has not begun when it is published (never retroactively).
  */
 
 export const schemeContentSha256 = (scheme: Scheme): string =>
@@ -59,13 +59,18 @@ export const publishScheme = async (
   return createSchemeBook([...published.map((item) => item.scheme), scheme]);
 };
 
+/**
+ * A version takes effect at the start of its effectiveFrom day (00:00 UTC, as the scheme book reads it), which must
+ * not have begun when it is published: dated the day of its publication, it would judge the conduct of that day's
+ * earlier hours, recorded or not yet, by rules that did not exist then.
+ */
 const checkNotRetroactive = (scheme: Scheme, published: readonly SchemeVersionPublished[], now: Date): void => {
   if (published.length === 0) return;
-  const today = formatDate(now);
-  if (scheme.effectiveFrom < today) {
+  if (parseDate(scheme.effectiveFrom) < now) {
     throw new LedgerRuleViolation(
       'scheme-retroactive',
-      `scheme ${scheme.id} version ${scheme.version} would take effect on ${scheme.effectiveFrom}, before its publication on ${today}`,
+      `scheme ${scheme.id} version ${scheme.version} would take effect from ${scheme.effectiveFrom}, before its ` +
+        `publication at ${now.toISOString()}: date it ${formatDate(new Date(now.getTime() + 24 * 60 * 60 * 1000))} or later`,
     );
   }
 };
