@@ -1,5 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from './projectRoot';
@@ -52,10 +53,24 @@ export const failureOf = (error: ErrorObject): ValidationFailure => {
   }
 };
 
+const rfc3339DateTime = fullFormats['date-time'] as {
+  validate: (text: string) => boolean;
+  compare: (a: string, b: string) => number | undefined;
+};
+
+/**
+ * An RFC 3339 date-time that the ledger can hold as an instant. ajv-formats also accepts an offset without minutes
+ * (`+08`) and a leap second (`23:59:60`), which JavaScript's Date cannot read: such a value passed validation and
+ * failed later as an invalid date (a 500).
+ */
+export const isInstant = (text: string): boolean =>
+  rfc3339DateTime.validate(text) && /(?:z|:\d\d)$/i.test(text) && !Number.isNaN(Date.parse(text));
+
 export const createSchemaRegistry = (schemasFolder = join(projectRoot(), 'schemas')): SchemaRegistry => {
   // strictRequired is off because if/then schemas name properties declared beside them, not inside.
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false });
   addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: isInstant, compare: rfc3339DateTime.compare });
   const documents = new Map<string, Record<string, unknown>>();
   for (const file of listJsonFiles(schemasFolder).sort()) {
     const path = relative(schemasFolder, file).split('\\').join('/');

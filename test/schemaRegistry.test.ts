@@ -19,6 +19,22 @@ describe('request schemas', () => {
     ).toBeUndefined();
   });
 
+  it.each(['2026-10-01T08:00:00+08:00', '2026-10-01T00:00:00.123Z'])('accept the instant %s', (occurredAt) => {
+    expect(
+      schemas.validate('api/RecordEntryRequest.json', { ruleCode: 'TRF-TICKET', occurredAt, evidence: [evidence] }),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['an offset without minutes', '2026-10-01T08:00:00+08'],
+    ['a leap second, which an instant cannot hold', '2026-12-31T23:59:60Z'],
+    ['a day the month does not have', '2026-02-30T08:00:00Z'],
+  ])('refuse as a date-time %s', (_what, occurredAt) => {
+    expect(
+      schemas.validate('api/RecordEntryRequest.json', { ruleCode: 'TRF-TICKET', occurredAt, evidence: [evidence] }),
+    ).toEqual({ field: '/occurredAt', message: 'must match format "date-time"' });
+  });
+
   it('name an unknown field', () => {
     expect(
       schemas.validate('api/RecordEntryRequest.json', {
