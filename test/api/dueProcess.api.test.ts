@@ -70,6 +70,13 @@ describe('four eyes through the API', () => {
     expect(queue.body.items.map((item: { entryId: string }) => item.entryId)).toEqual([proposed.body.entryId]);
   });
 
+  it('shows the proposal to an approver who reads at the position its recording returned', async () => {
+    const proposed = await propose();
+    const queue = await app().get(`/v1/approvals?minPosition=${proposed.body.position}`).set(approver);
+    expect(queue.status).toBe(200);
+    expect(queue.body.items.map((item: { entryId: string }) => item.entryId)).toEqual([proposed.body.entryId]);
+  });
+
   it('refuses the recorder approving their own entry with 403, writing nothing', async () => {
     const proposed = await propose();
     const both = await bearer(service, { subject: 'judge-sun', roles: ['recorder', 'approver'], authority: 'court' });
