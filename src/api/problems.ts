@@ -21,6 +21,7 @@ export interface ProblemType {
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request does not match its schema' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'unreadable-body': { status: 400, title: 'The request body could not be read' },
   'body-too-deep': { status: 400, title: 'The request body is nested deeper than allowed' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this' },
@@ -156,8 +157,12 @@ export const sendProblem = (req: Request, res: Response, problem: Problem): void
     );
 };
 
-/** Express's body parser marks its errors with a `type`; these are the client's fault. */
-const bodyParserProblem = (error: { type?: string; message?: string }): Problem | undefined => {
+/**
+ * Express's body parser marks its errors with a `type`; these are the client's fault. Reading the body fails with a
+ * 400 of its own (no `type` of ours) when it is not what its headers say: a corrupt gzip stream, fewer bytes than
+ * Content-Length, a client that hung up.
+ */
+const bodyParserProblem = (error: { type?: string; message?: string; status?: number }): Problem | undefined => {
   switch (error.type) {
     case 'entity.too.large':
       return new Problem('body-too-large', 'the request body is over the limit');
@@ -167,7 +172,7 @@ const bodyParserProblem = (error: { type?: string; message?: string }): Problem 
     case 'encoding.unsupported':
       return new Problem('unsupported-media-type', error.message ?? 'unsupported body encoding');
     default:
-      return undefined;
+      return error.status === 400 ? new Problem('unreadable-body', `the request body could not be read`) : undefined;
   }
 };
 
@@ -186,7 +191,7 @@ export const toProblem = (error: unknown): Problem | undefined => {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);
   }
-  if (typeof error === 'object' && error !== null) return bodyParserProblem(error as { type?: string });
+  if (typeof error === 'object' && error !== null) return bodyParserProblem(error as { type?: string; status?: number });
   return undefined;
 };
 

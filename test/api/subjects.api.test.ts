@@ -129,6 +129,19 @@ describe('POST /v1/subjects', () => {
     expect(response.body.type).toBe('/problems/malformed-json');
   });
 
+  it('answers 400 for a compressed body that does not decompress, and writes nothing', async () => {
+    const before = ledgerHead(service);
+    const response = await request(service.app)
+      .post('/v1/subjects')
+      .set(as.clerk)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('this is not gzip');
+    expect(response.status).toBe(400);
+    expect(response.body.type).toBe('/problems/unreadable-body');
+    await expectNothingWritten(before);
+  });
+
   it('answers 413 for a body over the limit, and writes nothing', async () => {
     const before = ledgerHead(service);
     const response = await register({ kind: 'organization', displayName: 'x'.repeat(20_000) });
