@@ -49,6 +49,10 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     }
     const idempotencyKey = `${actorId}:${header ?? freshIdempotencyKey()}`;
     const fingerprint = fingerprintOf(req);
+    // The ledger derives its event ids from the key it is given. Given the request's fingerprint too, a key reused on
+    // another request once its record has been forgotten is a new command, not a retry answered with the first
+    // command's result (the new request's entry silently lost), nor an id another subject's stream holds (a 500).
+    const commandKey = header === undefined ? idempotencyKey : `${idempotencyKey}:${fingerprint}`;
     const earlier = records.find(idempotencyKey);
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) {
@@ -62,7 +66,7 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     }
     inFlight.add(idempotencyKey);
     try {
-      const response = await command(req, { idempotencyKey, actorId, principal });
+      const response = await command(req, { idempotencyKey: commandKey, actorId, principal });
       if (header !== undefined) {
         await records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
       }

@@ -111,32 +111,59 @@ describe('commands retried below the API', () => {
 });
 
 describe('Idempotency-Key retention', () => {
+  const clock = fixedClock();
+  let kept: LedgerService;
+  beforeEach(async () => {
+    clock.set(testNow);
+    kept = await openTestService({ clock });
+    await registerPerson(kept, 'wu');
+    await registerPerson(kept, 'zhao');
+  });
+  afterEach(() => kept.close());
+
+  const send = async (body: object, subjectId = 'wu') =>
+    request(kept.app)
+      .post(`/v1/subjects/${subjectId}/entries`)
+      .set(await (await signIn(kept)).recorder('traffic-police'))
+      .set('Idempotency-Key', 'k-late')
+      .send(body);
+  const daysLater = async (days: number) => {
+    clock.set(new Date(testNow.getTime() + days * 86_400_000));
+    await kept.scheduler.tick();
+  };
+  const ticketsOf = async (subjectId: string) =>
+    (await kept.store.readStream(`subject-${subjectId}`)).filter((event) => event.type === 'EntryPosted').length;
+
   it('forgets a first response after the retention period; a retry then writes nothing and gets the same entry', async () => {
-    const clock = fixedClock();
-    const kept = await openTestService({ clock });
-    try {
-      await registerPerson(kept, 'wu');
-      const send = async () =>
-        request(kept.app)
-          .post('/v1/subjects/wu/entries')
-          .set(await (await signIn(kept)).recorder('traffic-police'))
-          .set('Idempotency-Key', 'k-late')
-          .send(ticket);
-      const first = await send();
-      const head = ledgerHead(kept);
+    const first = await send(ticket);
+    const head = ledgerHead(kept);
+    await daysLater(6);
+    expect((await send(ticket)).headers['idempotent-replayed']).toBe('true');
+    await daysLater(8);
+    const late = await send(ticket);
+    expect(late.headers['idempotent-replayed']).toBeUndefined();
+    expect(late.body).toMatchObject({ entryId: first.body.entryId, position: first.body.position });
+    expect(ledgerHead(kept)).toBe(head);
+  });
 
-      clock.set(new Date(testNow.getTime() + 6 * 86_400_000));
-      await kept.scheduler.tick();
-      expect((await send()).headers['idempotent-replayed']).toBe('true');
+  it('records a different request under a key forgotten since, instead of answering it with the first', async () => {
+    const first = await send(ticket);
+    await daysLater(8);
+    const other = await send({
+      ...ticket,
+      occurredAt: '2026-10-02T08:00:00Z',
+      evidence: [evidenceOf('trafficTicket', 'T-2')],
+    });
+    expect(other.status).toBe(201);
+    expect(other.body.entryId).not.toBe(first.body.entryId);
+    expect(await ticketsOf('wu')).toBe(2);
+  });
 
-      clock.set(new Date(testNow.getTime() + 8 * 86_400_000));
-      await kept.scheduler.tick();
-      const late = await send();
-      expect(late.headers['idempotent-replayed']).toBeUndefined();
-      expect(late.body).toMatchObject({ entryId: first.body.entryId, position: first.body.position });
-      expect(ledgerHead(kept)).toBe(head);
-    } finally {
-      await kept.close();
-    }
+  it('records a request about another subject under a key forgotten since', async () => {
+    await send(ticket);
+    await daysLater(8);
+    const other = await send(ticket, 'zhao');
+    expect(other.status).toBe(201);
+    expect(await ticketsOf('zhao')).toBe(1);
   });
 });
