@@ -58,6 +58,7 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
       if (earlier.fingerprint !== fingerprint) {
         throw new Problem('idempotency-key-reused', `the key ${header} was first used for a different request`);
       }
+      if (earlier.location) res.location(earlier.location);
       res.status(earlier.status).set('Idempotent-Replayed', 'true').json(earlier.body);
       return;
     }
@@ -68,7 +69,8 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     try {
       const response = await command(req, { idempotencyKey: commandKey, actorId, principal });
       if (header !== undefined) {
-        await records.save(idempotencyKey, { fingerprint, status: response.status, body: response.body }, clock());
+        const { status, body, location } = response;
+        await records.save(idempotencyKey, { fingerprint, status, body, ...(location ? { location } : {}) }, clock());
       }
       if (response.location) res.location(response.location);
       res.status(response.status).json(response.body);

@@ -7,14 +7,16 @@ import type { Sweep } from '../ledger/scheduler';
  * fingerprint (method, path and body) tells a retry from a different request that reuses the key.
  *
  * Records are kept for a retention period (forgetIdempotencyRecords), not for ever: a client retries within
- * minutes or hours. A retry after that still writes nothing, since event ids derive from the key
- * (commandHandler.ts): it gets the same entry and position back, with its status as it stands then.
+ * minutes or hours. A retry after that still writes nothing, since event ids derive from the key and the request
+ * (idempotency.ts, commandHandler.ts): it gets the same entry and position back, with its status as it stands then.
  */
 
 export interface StoredResponse {
   fingerprint: string;
   status: number;
   body: unknown;
+  /** The Location header the first response carried, if any. */
+  location?: string;
 }
 
 export interface IdempotencyRecords {
@@ -31,9 +33,14 @@ export const createIdempotencyRecords = (db: Database): IdempotencyRecords => {
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
     created_at TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS idempotency_records_by_age ON idempotency_records (created_at)`);
-  const select = db.prepare('SELECT fingerprint, status, body FROM idempotency_records WHERE key = ?');
+  // A database from before the Location was kept gains its column; its older records replay without one.
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('idempotency_records') WHERE name = 'location'").get()) {
+    db.exec('ALTER TABLE idempotency_records ADD COLUMN location TEXT');
+  }
+  const select = db.prepare('SELECT fingerprint, status, body, location FROM idempotency_records WHERE key = ?');
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO idempotency_records (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
+    `INSERT OR IGNORE INTO idempotency_records (key, fingerprint, status, body, location, created_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const forget = db.prepare(
     `DELETE FROM idempotency_records WHERE key IN (
@@ -42,11 +49,16 @@ export const createIdempotencyRecords = (db: Database): IdempotencyRecords => {
   const group = groupCommitOf(db);
   return {
     find(key) {
-      const row = select.get(key) as { fingerprint: string; status: number; body: string } | undefined;
-      return row && { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) };
+      const row = select.get(key) as
+        { fingerprint: string; status: number; body: string; location: string | null } | undefined;
+      if (!row) return undefined;
+      const { fingerprint, status, body, location } = row;
+      return { fingerprint, status, body: JSON.parse(body), ...(location === null ? {} : { location }) };
     },
-    async save(key, { fingerprint, status, body }, at) {
-      await group.run(() => insert.run(key, fingerprint, status, JSON.stringify(body), at.toISOString()));
+    async save(key, { fingerprint, status, body, location }, at) {
+      await group.run(() =>
+        insert.run(key, fingerprint, status, JSON.stringify(body), location ?? null, at.toISOString()),
+      );
     },
     forgetOlderThan: (instant, limit) => forget.run(instant.toISOString(), limit).changes,
   };

@@ -93,6 +93,20 @@ describe('Idempotency-Key', () => {
     expect(await service.store.readStream(`subject-${first.body.id}`)).toHaveLength(1);
   });
 
+  it('returns the Location of the first response to a retry', async () => {
+    const register = () =>
+      request(service.app)
+        .post('/v1/subjects')
+        .set(as.clerk)
+        .set('Idempotency-Key', 'reg-2')
+        .send({ kind: 'organization' });
+    const first = await register();
+    const retry = await register();
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.headers.location).toBe(first.headers.location);
+    expect(first.headers.location).toBe(`/v1/subjects/${first.body.id}`);
+  });
+
   it('refuses a malformed key', async () => {
     const response = await post('has space', ticket);
     expect(response.status).toBe(400);
