@@ -22,6 +22,7 @@ export interface Config {
   apiKeyPepper?: Buffer;
   rateLimitPerMinute: number;
   failedAuthenticationsPerMinute: number;
+  proofsPerMinute: number;
   schedulerIntervalSeconds: number;
   checkpointHours: number;
   idempotencyDays: number;
@@ -115,5 +116,6 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       'LEDGER_FAILED_AUTH_PER_MINUTE',
       env.LEDGER_FAILED_AUTH_PER_MINUTE ?? '20',
     ),
+    proofsPerMinute: positiveIntegerFrom('LEDGER_PROOFS_PER_MINUTE', env.LEDGER_PROOFS_PER_MINUTE ?? '30'),
   });
 };

@@ -62,6 +62,8 @@ export interface LedgerServiceOptions {
   apiKeyPepper?: Buffer;
   rateLimitPerMinute?: number;
   failedAuthenticationsPerMinute?: number;
+  /** Public inclusion and consistency proofs a minute per client address. */
+  proofsPerMinute?: number;
   /** Hours between scheduled checkpoints. */
   checkpointHours?: number;
   /** Days an idempotency key's first response is kept to be returned again (default 7). */
@@ -230,6 +232,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     rateLimits: {
       perPrincipalPerMinute: options.rateLimitPerMinute ?? 600,
       failedAuthenticationsPerMinute: options.failedAuthenticationsPerMinute ?? 20,
+      proofsPerMinute: options.proofsPerMinute ?? 30,
     },
     clock,
     version: scheme.version,

@@ -14,7 +14,7 @@ import type { SchemaRegistry } from '../schemaRegistry';
 import type { AccessLogReadModel } from '../projections/accessLogProjection';
 import type { AccessRecorder } from './accessRecorder';
 import { authorize } from './auth/authenticate';
-import { limitBodyDepth, rateLimitFailedAuthentication, rateLimitPerPrincipal } from './hardening';
+import { limitBodyDepth, rateLimitFailedAuthentication, rateLimitPerAddress, rateLimitPerPrincipal } from './hardening';
 import { createIdempotentRoute } from './idempotency';
 import type { Registry } from 'prom-client';
 import type { CalendarCoverage } from '../ledger/calendarCoverage';
@@ -48,6 +48,8 @@ export const bodySizeLimit = '16kb';
 export interface RateLimits {
   perPrincipalPerMinute: number;
   failedAuthenticationsPerMinute: number;
+  /** The public proofs, per client address: each may read and hash up to millions of events. */
+  proofsPerMinute: number;
 }
 
 export interface AppDependencies {
@@ -94,7 +96,13 @@ export const createApp = (deps: AppDependencies): Express => {
   app.get(checkpointKeyPath, (_req, res) => {
     res.type('application/x-pem-file').send(checkpointKey);
   });
-  app.use('/v1', publicIntegrityRoutes(deps));
+  app.use(
+    '/v1',
+    publicIntegrityRoutes({
+      ...deps,
+      limitProofs: rateLimitPerAddress({ limitPerMinute: deps.rateLimits.proofsPerMinute }),
+    }),
+  );
   const v1 = express.Router();
   v1.use(schemeRoutes(deps.schemes, deps.clock));
   v1.use(rateLimitFailedAuthentication({ limitPerMinute: deps.rateLimits.failedAuthenticationsPerMinute }));

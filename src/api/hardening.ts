@@ -67,6 +67,13 @@ export const rateLimitPerPrincipal = ({ limitPerMinute }: { limitPerMinute: numb
     keyGenerator: (_req, res) => principalOf(res).id,
   });
 
+/**
+ * At most limitPerMinute requests per client address (its /56 subnet for IPv6), for what anyone may ask without
+ * credentials and costs the server much: the public proofs.
+ */
+export const rateLimitPerAddress = ({ limitPerMinute }: { limitPerMinute: number }): RequestHandler =>
+  rateLimit(limiterOptions(limitPerMinute, `at most ${limitPerMinute} requests a minute per address`));
+
 /** Addresses whose keys are remembered; past it, the memory starts afresh. */
 export const addressKeysMax = 10_000;
 

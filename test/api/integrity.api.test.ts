@@ -83,3 +83,23 @@ describe('verifying the log over the API', () => {
     ).toBe(403);
   });
 });
+
+describe('the public proofs', () => {
+  it('answer each client address a limited number of times a minute, then 429', async () => {
+    const limited = await openTestService({ proofsPerMinute: 2 });
+    try {
+      await registerPerson(limited, 'li');
+      const proof = () => request(limited.app).get('/v1/proofs/consistency?from=1&to=2');
+      expect((await proof()).status).toBe(200);
+      expect((await proof()).status).toBe(200);
+      const refused = await proof();
+      expect(refused.status).toBe(429);
+      expect(refused.body.type).toBe('/problems/rate-limited');
+      expect(
+        (await request(limited.app).get('/v1/proofs/inclusion?position=00000000000000000001&treeSize=2')).status,
+      ).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -26,7 +26,9 @@ export const fixedClock = (start: Date = testNow): TestClock => {
   return clock;
 };
 
-export const openTestService = (options: { dbPath?: string; clock?: () => Date } = {}): Promise<LedgerService> =>
+export const openTestService = (
+  options: { dbPath?: string; clock?: () => Date; proofsPerMinute?: number } = {},
+): Promise<LedgerService> =>
   openLedgerService({
     dbPath: options.dbPath ?? ':memory:',
     schemePath: defaultSchemePath(),
@@ -37,6 +39,7 @@ export const openTestService = (options: { dbPath?: string; clock?: () => Date }
     },
     // Tests send many refused credentials from one address; the limiter has tests of its own.
     failedAuthenticationsPerMinute: 1_000,
+    ...(options.proofsPerMinute ? { proofsPerMinute: options.proofsPerMinute } : {}),
   });
 
 /**

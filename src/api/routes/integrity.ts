@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { KeyObject } from 'node:crypto';
 import type { EventStore } from '../../events/eventStore';
 import type { CheckpointRecords } from '../../events/integrity/checkpointRecords';
@@ -34,14 +34,23 @@ const proofProblem = (error: unknown): never => {
 export const checkpointKeyPem = (publicKey: KeyObject): string =>
   publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-/** Public: mounted under /v1 before authentication. */
-export const publicIntegrityRoutes = ({ store, checkpoints, schemas }: IntegrityOptions): Router => {
+/**
+ * Public: mounted under /v1 before authentication. A proof may read and hash up to proofTreeSizeMax events, so the
+ * proofs pass `limitProofs` (a limit per client address) first.
+ */
+export const publicIntegrityRoutes = ({
+  store,
+  checkpoints,
+  schemas,
+  limitProofs,
+}: IntegrityOptions & { limitProofs: RequestHandler }): Router => {
   const router = Router();
   router.get('/checkpoints/latest', (_req, res) => {
     const latest = checkpoints.latest();
     if (!latest) throw new Problem('not-found', 'no checkpoint has been issued yet');
     res.json(latest);
   });
+  router.use('/proofs', limitProofs);
   router.get('/proofs/inclusion', validateQuery(schemas, 'api/InclusionProofQuery.json'), async (req, res) => {
     const { position, treeSize } = req.query as { position: string; treeSize: string };
     res.json(await proveInclusion(store, position, Number(treeSize)).catch(proofProblem));
