@@ -176,6 +176,16 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
     },
   },
+  '/v1/subjects/{id}/listings': {
+    get: {
+      summary: "Every listing on either list that names the subject, past ones too. The resident's own; others any.",
+      kind: 'read',
+      path: [subjectId],
+      query: 'api/ReadQuery.json',
+      response: ['200', "The subject's listings", response('listingResponses.json', 'SubjectListings')],
+      errors: { '404': 'Not one the caller may see', ...behind },
+    },
+  },
   '/v1/subjects/{id}/access-log': {
     get: {
       summary: "Who read the subject's record, when, in which role and why. The resident's own; auditors any.",

@@ -90,6 +90,8 @@ export interface ListingsReadModel {
   page(options: { list: ListName; restriction?: Restriction; at: Date; after?: Position; limit: number }): ListingPage;
   listing(listingId: string): ListingRecord | undefined;
   activeFor(subjectId: string, at: Date): BindingListing[];
+  /** Every listing on either list that names the subject, as listed or as a responsible person, oldest first. */
+  forSubject(subjectId: string): (ListingRecord & Pick<BindingListing, 'boundAs'>)[];
   overdueRemovals(at: Date, limit: number): OverdueQueue;
 }
 
@@ -110,7 +112,7 @@ interface ListingRow {
   record: string;
 }
 
-const itemOf = (record: ListingRecord): ListingItem => ({
+export const itemOf = (record: ListingRecord): ListingItem => ({
   listingId: record.listingId,
   subjectId: record.subjectId,
   ground: record.ground,
@@ -180,6 +182,10 @@ export const createListingsProjection = (
     `SELECT l.record, b.bound_as FROM listing_bindings b CROSS JOIN listings l ON l.listing_id = b.listing_id
      WHERE b.subject_id = @subjectId AND l.list = 'blacklist' AND ${activeWhere}
      ORDER BY l.position`,
+  );
+  const selectNaming = db.prepare(
+    `SELECT l.record, b.bound_as FROM listing_bindings b CROSS JOIN listings l ON l.listing_id = b.listing_id
+     WHERE b.subject_id = ? ORDER BY l.position`,
   );
   const selectOverdueCandidates = db.prepare(
     `SELECT * FROM listings WHERE removed_at IS NULL AND request_due_by IS NOT NULL AND request_due_by <= @at
@@ -295,6 +301,10 @@ export const createListingsProjection = (
         bound_as: BindingListing['boundAs'];
       }[];
       return rows.map((row) => ({ ...itemOf(JSON.parse(row.record) as ListingRecord), boundAs: row.bound_as }));
+    },
+    forSubject(subjectId) {
+      const rows = selectNaming.all(subjectId) as { record: string; bound_as: BindingListing['boundAs'] }[];
+      return rows.map((row) => ({ ...(JSON.parse(row.record) as ListingRecord), boundAs: row.bound_as }));
     },
     overdueRemovals(at, limit) {
       const overdue = (selectOverdueCandidates.all({ at: at.toISOString() }) as ListingRow[])

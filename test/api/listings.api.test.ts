@@ -8,7 +8,7 @@ import { listingRoutes } from '../../src/api/routes/listings';
 import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../../src/events/adapters/sqliteEventStore';
 import type { EventStore } from '../../src/events/eventStore';
-import { listingStream } from '../../src/events/ledgerEvents';
+import { accessLogStream, listingStream, type RecordsAccessed } from '../../src/events/ledgerEvents';
 import { withEventValidation } from '../../src/events/validatingEventStore';
 import { defaultCalendarPath, loadCalendar } from '../../src/ledger/calendarLoader';
 import { createLedger } from '../../src/ledger/ledger';
@@ -383,6 +383,69 @@ describe('GET /v1/blacklist and /v1/redlist', () => {
       400,
       'validation-failed',
     );
+  });
+});
+
+describe('GET /v1/subjects/{id}/listings', () => {
+  const wang = as(residentOf('wang'));
+  const listingsOf = (subjectId: string, minPosition: string, headers: Record<string, string>) =>
+    request(app).get(`/v1/subjects/${subjectId}/listings?minPosition=${minPosition}`).set(headers);
+
+  it("answers a resident their own listings, with the lists' own fields", async () => {
+    const { listingId, position } = await addListing();
+    const response = await listingsOf('li', position, resident);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      subjectId: 'li',
+      items: [
+        {
+          listingId,
+          list: 'blacklist',
+          subjectId: 'li',
+          boundAs: 'listed',
+          ground: 'ABLE_BUT_REFUSING',
+          restrictions: ['NO_FLIGHT', 'NO_G_TRAIN'],
+          listedAt: '2026-11-02T02:00:00.000Z',
+          until: '2028-11-02T02:00:00.000Z',
+          responsiblePersons: [],
+          active: true,
+        },
+      ],
+    });
+    expect(schemas.validate('api/listingResponses.json#/$defs/SubjectListings', response.body)).toBeUndefined();
+  });
+
+  it('answers a removed listing too, no longer active', async () => {
+    const { listingId } = await addListing();
+    clock.set(new Date('2026-11-25T15:00:00Z'));
+    const removed = await post(`/listings/${listingId}/removal`, {
+      reason: 'obligationPerformed',
+      triggeredAt: '2026-11-20T12:00:00Z',
+    });
+    const response = await listingsOf('li', removed.body.position, resident);
+    expect(response.body.items[0]).toMatchObject({
+      active: false,
+      removedAt: '2026-11-25T15:00:00.000Z',
+      removedReason: 'obligationPerformed',
+    });
+  });
+
+  it("answers a company's responsible person the listing that binds them, recorded as a read of the company", async () => {
+    const { position } = await addListing({ ...blacklistLi, subjectId: 'acme', responsiblePersons: ['wang'] });
+    const response = await listingsOf('wang', position, wang);
+    expect(response.body.items).toMatchObject([{ subjectId: 'acme', boundAs: 'responsiblePerson' }]);
+    await recorder.flush();
+    const records = (await store.readStream(accessLogStream)).flatMap(
+      (event) => (event.data as RecordsAccessed).records,
+    );
+    expect(records.map((record) => [record.subjectId, record.viewerId, record.what])).toEqual([
+      ['acme', 'resident-wang', 'listings'],
+    ]);
+  });
+
+  it("answers 404 to a resident asking for another's listings", async () => {
+    const { position } = await addListing();
+    await expectRefused(() => listingsOf('li', position, wang), 404, 'subject-not-found');
   });
 });
 

@@ -5,7 +5,7 @@ import type { RecordingContext } from '../../ledger/ledger';
 import type { RemovalTrigger } from '../../ledger/listing';
 import type { ListName, RemovalReason, Restriction } from '../../ledger/listingCodes';
 import type { Listings, NewListing } from '../../ledger/listings';
-import type { ListingItem, ListingsReadModel } from '../../projections/listingsProjection';
+import { itemOf, type ListingItem, type ListingsReadModel } from '../../projections/listingsProjection';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { SchemaRegistry } from '../../schemaRegistry';
 import type { authorize as authorizeMiddleware } from '../auth/authenticate';
@@ -15,6 +15,7 @@ import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import type { AccessRecorder } from '../accessRecorder';
 import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordReads';
+import { subjectIdParam } from '../auth/authenticate';
 import { validateBody, validateQuery } from '../validation';
 
 /**
@@ -176,6 +177,29 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
     validateQuery(schemas, 'api/RedlistQuery.json'),
     consistentRead,
     listPage('redlist'),
+  );
+
+  // A subject's own listings, past ones too: a resident's `own` grant opens these. A listing of a company names its
+  // responsible persons, so reading one is a read of each subject it names.
+  router.get(
+    '/subjects/:id/listings',
+    authorize('listing:read', subjectIdParam),
+    recordReads(recorder, 'listings', subjectsMarkedRead),
+    validateQuery(schemas, 'api/ReadQuery.json'),
+    consistentRead,
+    (req, res) => {
+      const subjectId = req.params.id as string;
+      const now = clock();
+      const items = listingsView.forSubject(subjectId).map((record) => ({
+        ...itemOf(record),
+        list: record.list,
+        boundAs: record.boundAs,
+        active: record.removal === undefined && now < new Date(record.until),
+        ...(record.removal ? { removedAt: record.removal.removedAt, removedReason: record.removal.reason } : {}),
+      }));
+      markSubjectsRead(res, subjectsNamedIn(items));
+      res.json({ subjectId, items });
+    },
   );
 
   router.get(
