@@ -125,7 +125,10 @@ describe('the built CLI', () => {
 
     const issued = JSON.parse((await run('checkpoint', '--out', 'checkpoint.json')).stdout);
     expect(JSON.parse(readFileSync(join(folder.path, 'checkpoint.json'), 'utf8'))).toEqual(issued);
-    expect(JSON.parse((await run('verify', '--checkpoint', 'checkpoint.json')).stdout)).toMatchObject({ ok: true });
+    const againstFile = await run('verify', '--checkpoint', 'checkpoint.json');
+    expect(JSON.parse(againstFile.stdout)).toMatchObject({ ok: true });
+    expect(againstFile.stderr).not.toContain('note:');
+    expect((await run('verify')).stderr).toContain("note: checked against the ledger's own latest checkpoint");
 
     const replayed = JSON.parse(
       (await run('replay', '--subject', 'r-000001', '--as-of', new Date().toISOString(), '--view', 'known')).stdout,

@@ -70,6 +70,16 @@ export const registerAudit = (program: Command): void => {
       }, auditOnly);
     });
 
+  /**
+   * Without an outside checkpoint, verify can prove the chains and the tree consistent with each other, not that the
+   * log is whole: whoever can rewrite the database can cut its tail or rewrite it with new hashes and a new
+   * checkpoint, signed by the key the same file holds.
+   */
+  const ownCheckpointCaveat = (found: boolean): string =>
+    `note: ${found ? "checked against the ledger's own latest checkpoint, kept in the database being audited" : 'no checkpoint was issued yet'}: ` +
+    'a log cut short, or rewritten together with its checkpoints, would pass. Keep checkpoints elsewhere ' +
+    '(ledger checkpoint --out <file>) and verify against one with --checkpoint <file>.';
+
   program
     .command('verify')
     .description(
@@ -84,6 +94,7 @@ export const registerAudit = (program: Command): void => {
         if (checkpoint && !verifyCheckpoint(checkpoint, service.checkpointPublicKey)) {
           throw new Error("the checkpoint's signature does not verify with the ledger's checkpoint key");
         }
+        if (!options.checkpoint) process.stderr.write(`${ownCheckpointCaveat(checkpoint !== undefined)}\n`);
         const startedAtMs = Date.now();
         const head = Number(await service.store.headPosition());
         const bar = progressBar(
