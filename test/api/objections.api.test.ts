@@ -178,6 +178,11 @@ describe('POST /v1/objections', () => {
     );
   });
 
+  it('answers 400 to a body that names no subject, not as if it named one the resident may not see', async () => {
+    const { subjectId: _subject, ...unnamed } = objection;
+    await expectRefused(() => post('/objections', { ...unnamed, entryId }, li), 400, 'validation-failed');
+  });
+
   it('refuses a second objection while the first is open', async () => {
     await file();
     await expectRefused(() => post('/objections', { ...objection, entryId }, li), 422, 'objection-already-open');

@@ -92,13 +92,12 @@ export const objectionRoutes = (options: ObjectionRoutesOptions): Router => {
   /** Writes check against the store itself, so that a subject may act on an objection the moment it is filed. */
   const onStoredObjection = (permission: Permission) => authorizeOnObjection(permission, objections.subjectOf);
 
+  // Whose objection it is, the body says: it is validated first, so that a body that names no subject (or is no
+  // JSON at all) answers 400 or 415, not as if it named one the caller may not see.
   router.post(
     '/objections',
-    authorize('objection:file', (req) => {
-      const subjectId = (req.body as { subjectId?: unknown } | undefined)?.subjectId;
-      return typeof subjectId === 'string' ? subjectId : undefined;
-    }),
     validateBody(schemas, 'api/FileObjectionRequest.json'),
+    authorize('objection:file', (req) => (req.body as NewObjection).subjectId),
     command(async (req, actor) => {
       const filed = await objections.fileObjection(req.body as NewObjection, actor);
       return { status: 201, location: `/v1/objections/${filed.objectionId}`, body: withoutReplayed(filed) };
