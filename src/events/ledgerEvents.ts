@@ -224,7 +224,8 @@ export interface ListingRemoved {
   listingId: string;
   reason: RemovedReason;
   triggeredAt: string;
-  dueBy: string;
+  /** Absent when no removal was requested and its own deadline lay beyond the working-day calendar: not passed. */
+  dueBy?: string;
   removedAt: string;
   late: boolean;
   recordedBy: string;

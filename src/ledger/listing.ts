@@ -19,7 +19,7 @@ import {
 } from './listingCodes';
 import { officialEvidenceKinds, type EvidenceKind, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
-import { addWorkingDays, type WorkingDayCalendar } from './workingDays';
+import { addWorkingDays, CalendarNotCovering, coverEndsAt, type WorkingDayCalendar } from './workingDays';
 
 /**
  * The listing decider: one stream per listing on the blacklist of judgment defaulters or the red list.
@@ -291,8 +291,31 @@ const requestRemoval = (
 };
 
 /**
+ * The deadline `workingDays` after `instant`, or undefined when it falls after the calendar's last year while `now`
+ * is still inside it: such a deadline has not passed. A clock past the calendar cannot tell, and is refused.
+ */
+const deadlineAfterNow = (
+  calendar: WorkingDayCalendar,
+  instant: Date,
+  workingDays: number,
+  now: Date,
+): Date | undefined => {
+  try {
+    return addWorkingDays(calendar, instant, workingDays);
+  } catch (error) {
+    if (error instanceof CalendarNotCovering && now < coverEndsAt(calendar) && instant < coverEndsAt(calendar)) {
+      return undefined;
+    }
+    throw error;
+  }
+};
+
+/**
  * A removal is due the scheme's working days after its trigger; when one was requested earlier, the earlier
  * of the two deadlines holds, so a removal recorded under another reason cannot make a late one look in time.
+ * A removal never waits for the calendar: its own deadline may fall in a year the calendar does not list yet (a
+ * trigger in the last days of December), and it has then certainly not passed, so the removal is in time and
+ * records only the deadline it knows (the requested one), or none. Only a clock past the calendar refuses it.
  */
 const remove = (command: RemoveListing, state: ListingState, context: ListingDecisionContext): LedgerEvent[] => {
   const { now, schemes, calendar } = context;
@@ -309,9 +332,15 @@ const remove = (command: RemoveListing, state: ListingState, context: ListingDec
   }
   const triggeredAt =
     command.reason === 'periodEnded' ? until : checkTrigger(listing, command.reason, command.triggeredAt, now);
-  const ownDeadline = addWorkingDays(calendar, triggeredAt, schemeOf(schemes, listing).listings.removalDueWorkingDays);
+  const ownDeadline = deadlineAfterNow(
+    calendar,
+    triggeredAt,
+    schemeOf(schemes, listing).listings.removalDueWorkingDays,
+    now,
+  );
   const requested = state.removalRequest ? new Date(state.removalRequest.dueBy) : undefined;
-  const dueBy = requested && requested < ownDeadline ? requested : ownDeadline;
+  const known = [requested, ownDeadline].filter((deadline): deadline is Date => deadline !== undefined);
+  const dueBy = known.sort((a, b) => a.getTime() - b.getTime())[0];
   return [
     {
       type: 'ListingRemoved',
@@ -319,9 +348,9 @@ const remove = (command: RemoveListing, state: ListingState, context: ListingDec
         listingId: listing.listingId,
         reason: command.reason,
         triggeredAt: triggeredAt.toISOString(),
-        dueBy: dueBy.toISOString(),
+        ...(dueBy ? { dueBy: dueBy.toISOString() } : {}),
         removedAt: now.toISOString(),
-        late: now > dueBy,
+        late: dueBy !== undefined && now > dueBy,
         recordedBy: command.recordedBy,
       },
     },

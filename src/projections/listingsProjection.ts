@@ -24,7 +24,7 @@ import { foldByType, type Projection, type ReadIndex } from './projection';
 export interface ListingRemovalRecord {
   reason: RemovedReason;
   triggeredAt: string;
-  dueBy: string;
+  dueBy?: string;
   removedAt: string;
   late: boolean;
   recordedBy: string;

@@ -399,4 +399,26 @@ describe('removing a listing', () => {
     given([onBlacklist], context)
       .when(remove({ authority: 'utility' }))
       .thenRefuses('outside-authority'));
+
+  it('is in time, without a deadline, when its own falls in a year the calendar does not list yet', () =>
+    given([onBlacklist], at('2026-12-31T02:00:00Z'))
+      .when(remove({ triggeredAt: '2026-12-30T02:00:00Z' }))
+      .then([
+        {
+          type: 'ListingRemoved',
+          data: {
+            listingId,
+            reason: 'obligationPerformed',
+            triggeredAt: '2026-12-30T02:00:00.000Z',
+            removedAt: '2026-12-31T02:00:00.000Z',
+            late: false,
+            recordedBy: 'judge-sun',
+          },
+        },
+      ]));
+
+  it('is refused on a clock past the calendar, which cannot tell whether it is late', () =>
+    given([onBlacklist], at('2027-01-04T02:00:00Z'))
+      .when(remove({ triggeredAt: '2026-12-30T02:00:00Z' }))
+      .thenRefuses('calendar-not-covering'));
 });
