@@ -9,22 +9,34 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../events/eventStore';
+import type { EventTexts } from '../events/integrity/chainLinks';
 import type { SchemaRegistry } from '../schemaRegistry';
 import { newEventOf, parseLogLine, type LogLine } from './jsonLines';
 import { appendResuming } from './resumableAppend';
+import { createSourceChain } from './sourceChain';
 
 /**
  * Reads an export (jsonLines.ts) line by line and appends its events, each stream's at the revisions the file
  * gives: a line at revision r is appended with expected revision r − 1 (no_stream for 0), consecutive lines of
- * one stream together (at most appendBatchMaxEvents). Memory holds one commit's lines, never the file.
+ * one stream together (at most appendBatchMaxEvents). Memory holds one commit's lines, never the file, and one
+ * (revision, hash) pair per stream for the file's chain.
+ *
+ * The file's own chain. Each line is checked against the source's hash chain as it is read, before it joins a
+ * group (sourceChain.ts): the lines in the log's order, each stream's revisions counting up from 0, each hash the
+ * digest of its line chained onto the previous line of its stream. The importing store seals the events again with
+ * hashes of its own, so a line edited, removed or moved in the file would otherwise pass `verify` afterwards. A line
+ * that breaks the chain stops the import, naming the line, stream, revision and reason; nothing of its group is
+ * written, on any store.
  *
  * Resuming. Events the stream already holds at their revisions are compared with the lines, not written
  * again (resumableAppend.ts): re-importing a file writes nothing, and an import cut off part-way completes
  * without duplicates when started again from the first line. A line whose revision holds another event (other
  * id, type, data or metadata) stops the import, naming the line; so does a line whose stream lacks the
  * revisions before it, and a line that is not a valid event (shape, or data against its event's schema).
- * What came before the stopping line's commit group is stored; on SQLite the group itself is not (bulkStore.ts),
- * elsewhere the appends before the stopping one are.
+ * What came before the stopping line's commit group is stored (every line of it checked against the file's chain),
+ * and a rerun with the whole genuine file completes it; on SQLite the group itself is not (bulkStore.ts), elsewhere
+ * the appends before the stopping one are, unless the line was stopped as it was read (its chain, or a stream it
+ * starts past what the target holds), before any of its group was appended.
  *
  * On SQLite a commit worker (sqliteCommitWorker.ts) inserts and commits each group on a second core while the
  * next is read: a group whose runs each follow their stream's head goes there, and any other group (one that
@@ -70,6 +82,8 @@ interface StreamRun {
   firstRevision: bigint;
   firstLine: number;
   lines: LogLine[];
+  /** The lines' data and metadata as canonical JSON, as the file's chain was checked with them. */
+  texts: EventTexts[];
 }
 
 /** The runs of one commit, and how far the file had been read when it was cut. */
@@ -115,6 +129,23 @@ const appendRun = async (store: EventStore, run: StreamRun): Promise<{ appended:
     }
     throw error;
   }
+};
+
+/**
+ * The event the target holds just before a line that starts its stream in the file past revision 0; without it the
+ * line is refused as the store's append would refuse it.
+ */
+const previousInTarget = async (
+  store: EventStore,
+  line: LogLine,
+  revision: bigint,
+  lineNumber: number,
+): Promise<RecordedEvent> => {
+  const [previous] = await store.readStream(line.streamName, { fromRevision: revision - 1n, maxCount: 1 });
+  if (previous?.revision === revision - 1n) return previous;
+  const held = await store.getStreamRevision(line.streamName);
+  const state = held === 'no_stream' ? 'does not exist yet' : `ends at revision ${held}`;
+  throw new ImportConflictError(lineNumber, line.streamName, `${state}, so revision ${revision} cannot follow`);
 };
 
 export const importLog = async ({
@@ -177,6 +208,7 @@ export const importLog = async ({
     inFlight = { group, committed: commitWorker.commit(linked) };
   };
 
+  const chain = createSourceChain();
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const text of lines) {
@@ -184,13 +216,30 @@ export const importLog = async ({
       bytes += Buffer.byteLength(text) + 1;
       const line = parseLogLine(text, summary.lines, schemas);
       const revision = BigInt(line.revision);
+      // Before the line joins a group: a group is written only once every line of it has been checked.
+      const previous = chain.startsMidStream(line, revision)
+        ? await previousInTarget(store, line, revision, summary.lines)
+        : undefined;
+      const texts = previous
+        ? chain.continueFrom(line, revision, summary.lines, previous)
+        : chain.check(line, revision, summary.lines);
       const run = runs.at(-1);
       const continues =
         run?.stream === line.streamName &&
         run.firstRevision + BigInt(run.lines.length) === revision &&
         run.lines.length < appendBatchMaxEvents;
-      if (run && continues) run.lines.push(line);
-      else runs.push({ stream: line.streamName, firstRevision: revision, firstLine: summary.lines, lines: [line] });
+      if (run && continues) {
+        run.lines.push(line);
+        run.texts.push(texts);
+      } else {
+        runs.push({
+          stream: line.streamName,
+          firstRevision: revision,
+          firstLine: summary.lines,
+          lines: [line],
+          texts: [texts],
+        });
+      }
       pendingLines += 1;
       if (pendingLines >= linesPerCommit) await commit();
     }

@@ -12,7 +12,9 @@ import type { SchemaRegistry } from '../schemaRegistry';
  * `revision` is a decimal string (a bigint: JSON numbers lose precision past 2^53), `recordedAt` is written as
  * Date.toISOString() writes it, and `hash` is the event's link in its stream's hash chain where the source
  * store keeps one. So a line holds every input of the chain digest (integrity/eventHash.ts): the source's
- * chain can be checked from the file alone. An importing store keeps the ids, types, data, metadata and
+ * chain can be checked from the file alone, and `import` checks it as it reads (sourceChain.ts), refusing a
+ * line without a hash. The file carries no checkpoint or count, so lines cut from the end of a stream (or of the
+ * file) cannot be told from the chain. An importing store keeps the ids, types, data, metadata and
  * revisions, and stamps its own recordedAt, position and hash (the port has no way to append at another
  * instant): the original knowledge times stay in the file, which is the record of the source.
  */

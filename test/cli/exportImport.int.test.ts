@@ -11,6 +11,7 @@ import type { CommitWorker } from '../../src/events/adapters/sqliteCommitWorker'
 import { verifyStoredLog } from '../../src/events/integrity/logAudit';
 import { withEventValidation } from '../../src/events/validatingEventStore';
 import { schemaRegistry } from '../../src/schemaRegistry';
+import { sealedAgain } from '../support/exportedLines';
 import { fixedClock, temporaryFolder } from '../support/ledgerService';
 import { openTemporaryStore, seedSmallCity, streamsOf, wholeLog, type TemporaryStore } from '../support/seededCity';
 
@@ -175,7 +176,8 @@ describe('import', () => {
       lines[at] = edited(lines[at] as string, (line) => {
         (line.data as { points: number }).points -= 1;
       });
-      await expect(importText(target, lines)).rejects.toThrow(
+      // Sealed again, so that the file's own chain holds: the target's events are what differ.
+      await expect(importText(target, sealedAgain(lines))).rejects.toThrow(
         new RegExp(`^line ${at + 1}: stream \\S+ holds another event at revision \\d+ \\(its data differs`),
       );
     }));
@@ -196,12 +198,15 @@ describe('import', () => {
       const taken = (JSON.parse(first) as LogLine).id;
       const moved = edited(first, (line) => {
         line.streamName = 'subject-moved';
+        line.position = (JSON.parse(second) as LogLine).position;
       });
       const fresh = edited(second, (line) => {
         line.streamName = 'subject-fresh';
         line.revision = '0';
+        line.position = (JSON.parse(first) as LogLine).position;
       });
-      await expect(importText(target, [fresh, moved])).rejects.toThrow(
+      // Sealed again, so that the file's own chain holds: the target's events are what differ.
+      await expect(importText(target, sealedAgain([fresh, moved]))).rejects.toThrow(
         `line 2: stream subject-moved gets event ${taken}, already stored elsewhere`,
       );
       expect((await wholeLog(target.store)).map((event) => event.id)).toEqual([taken]);

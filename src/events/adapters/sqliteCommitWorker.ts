@@ -1,5 +1,5 @@
 import type { NewEvent, StreamRevision } from '../eventStore';
-import { chainLinks } from '../integrity/chainLinks';
+import { chainLinks, type EventTexts } from '../integrity/chainLinks';
 import { genesisHash } from '../integrity/eventHash';
 import type { Database } from './sqliteDatabase';
 import {
@@ -38,6 +38,8 @@ export interface NewRun {
   stream: string;
   firstRevision: StreamRevision;
   events: readonly NewEvent[];
+  /** The events' data and metadata as canonical JSON, where the caller has them already (chainLinks.ts). */
+  texts?: readonly EventTexts[];
 }
 
 /** A group of runs linked onto their streams' heads: the rows to insert, and the heads they leave. */
@@ -108,6 +110,7 @@ const linkRun = (
     firstRevision: run.firstRevision,
     previousHash: head?.hash ?? genesisHash,
     recordedAt,
+    texts: run.texts,
   });
   const recordedAtText = recordedAt.toISOString();
   const rows = links.map((link, index): InsertedEventRow => {

@@ -17,6 +17,17 @@ export interface ChainLinkRequest {
   previousHash: string;
   /** When the store records the batch: one instant for every event of it. */
   recordedAt: Date;
+  /**
+   * The events' data and metadata as canonical JSON, in batch order, where the caller has them already (the import,
+   * which hashed them to check its file's own chain): taken as they are, instead of encoding the events again.
+   */
+  texts?: readonly EventTexts[];
+}
+
+/** An event's data and metadata as canonical JSON text. */
+export interface EventTexts {
+  dataJson: string;
+  metadataJson: string;
 }
 
 /** What to store for one event: its data and metadata as canonical JSON text, and its eventHash. */
@@ -39,14 +50,16 @@ export const chainLinks = ({
   firstRevision,
   previousHash,
   recordedAt,
+  texts: givenTexts,
 }: ChainLinkRequest): ChainLink[] => {
   const recordedAtText = recordedAt.toISOString();
   const links: ChainLink[] = [];
   let linkedHash = previousHash;
   events.forEach((event, index) => {
     const revision = firstRevision + BigInt(index);
-    const dataJson = canonicalJson(event.data);
-    const metadataJson = canonicalJson(event.metadata);
+    const given = givenTexts?.[index];
+    const dataJson = given?.dataJson ?? canonicalJson(event.data);
+    const metadataJson = given?.metadataJson ?? canonicalJson(event.metadata);
     const texts = { streamName, revision, id: event.id, type: event.type, dataJson, metadataJson };
     linkedHash = canonicalTextsDigest({ ...texts, recordedAt: recordedAtText }, linkedHash);
     links.push({ revision, dataJson, metadataJson, hash: linkedHash });

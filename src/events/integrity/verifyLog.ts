@@ -83,9 +83,19 @@ const digestOf = (event: StoredEvent, previousHash: string): string => {
   return inEarlierForm ? eventDigest({ ...event, data, metadata, recordedAt }, previousHash) : asStored;
 };
 
-/** verifyEvents one event at a time, for a log read in pages: `check` answers the first fault, if any. */
+/** A stream's last event checked: its revision and its link in the chain. */
+export interface ChainHead {
+  revision: bigint;
+  hash: string;
+}
+
+/**
+ * verifyEvents one event at a time, for a log read in pages: `check` answers the first fault, if any. A log read
+ * from the middle of a stream (an import continuing what its target holds) gives that stream's head first
+ * (`continueStream`): its next event is then checked against it, as if the events before had been checked here.
+ */
 export const createLogVerifier = () => {
-  const chainHeads = new Map<string, { revision: bigint; hash: string }>();
+  const chainHeads = new Map<string, ChainHead>();
   let previousPosition: Position | undefined;
   let eventCount = 0;
   return {
@@ -114,6 +124,12 @@ export const createLogVerifier = () => {
       return undefined;
     },
     verdict: (): LogVerdict => ({ ok: true, eventCount }),
+    /** The last event checked of a stream, or the head it was continued from; undefined for a stream not seen. */
+    headOf: (streamName: string): ChainHead | undefined => chainHeads.get(streamName),
+    /** Takes a stream's events before `head.revision + 1` as checked, ending in `head`. */
+    continueStream(streamName: string, head: ChainHead): void {
+      chainHeads.set(streamName, head);
+    },
   };
 };
 
