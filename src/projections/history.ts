@@ -57,27 +57,39 @@ const withoutPoints = new Set<RecordedLedgerEvent['type']>([
 
 /** Events that end an entry's effect, and the one that brings it back. */
 const ending = new Set<RecordedLedgerEvent['type']>(['EntryReversed', 'EntryExpired', 'CreditRepairGranted']);
+/** Endings for good: a reinstatement brings back a reversed entry, never an expired or repaired one. */
+const final = new Set<RecordedLedgerEvent['type']>(['EntryExpired', 'CreditRepairGranted']);
 
 const actorOf = (event: RecordedEvent): string => event.metadata.actorId ?? 'system';
 
-/** Whether each entry counts now, and its points: what the fold keeps while it walks the stream. */
-type EntryLedger = Map<string, { points: number; counting: boolean }>;
+/** What the fold keeps of each entry while it walks the stream: its points, whether it counts, whether it can again. */
+type EntryLedger = Map<string, { points: number; effectiveUntil: string; counting: boolean; ended: boolean }>;
 
-/** The points the event adds to the balance, keeping track of which entries count. */
+/**
+ * The points the event adds to the balance, keeping track of which entries count. An entry counts from its posting
+ * or reinstatement while its effect lasts, as the score counts it: one posted or reinstated after its effect ended
+ * (conduct recorded late, an entry reversed and brought back after its period) adds nothing, and its expiry then
+ * takes nothing away.
+ */
 const pointsOf = (event: RecordedLedgerEvent, entries: EntryLedger): number => {
   if (withoutPoints.has(event.type) || !('entryId' in event.data)) return 0;
   const { entryId } = event.data;
+  const lasts = (effectiveUntil: string) => event.recordedAt < new Date(effectiveUntil);
   if (event.type === 'EntryPosted') {
-    entries.set(entryId, { points: event.data.points, counting: true });
-    return event.data.points;
+    const { points, effectiveUntil } = event.data;
+    const counting = lasts(effectiveUntil);
+    entries.set(entryId, { points, effectiveUntil, counting, ended: false });
+    return counting ? points : 0;
   }
   const entry = entries.get(entryId);
   if (!entry) return 0;
-  if (ending.has(event.type) && entry.counting) {
+  if (ending.has(event.type)) {
+    if (final.has(event.type)) entry.ended = true;
+    if (!entry.counting) return 0;
     entry.counting = false;
     return -entry.points;
   }
-  if (event.type === 'EntryReinstated' && !entry.counting) {
+  if (event.type === 'EntryReinstated' && !entry.counting && !entry.ended && lasts(entry.effectiveUntil)) {
     entry.counting = true;
     return entry.points;
   }

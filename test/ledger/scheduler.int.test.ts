@@ -33,11 +33,12 @@ const ticket = (occurredAt: string, number: string) => ({
 
 describe('the scheduler', () => {
   it('records the expiry of an entry whose effect period has ended, shown in the history', async () => {
-    await recordEntry(service, 'li', ticket('2025-11-01T08:00:00Z', 'T-1'));
+    await recordEntry(service, 'li', ticket('2025-12-01T08:00:00Z', 'T-1'));
+    clock.set(new Date('2026-12-02T00:00:00Z'));
     await service.runner.catchUp(2_000);
     await service.scheduler.tick();
     expect((await expiries()).map((event) => event.data)).toEqual([
-      expect.objectContaining({ subjectId: 'li', expiredAt: '2026-11-01T08:00:00.000Z' }),
+      expect.objectContaining({ subjectId: 'li', expiredAt: '2026-12-01T08:00:00.000Z' }),
     ]);
     await service.runner.catchUp(2_000);
     const history = await request(service.app)
@@ -47,7 +48,7 @@ describe('the scheduler', () => {
       type: 'EntryExpired',
       points: 5,
       balance: 1000,
-      occurredAt: '2026-11-01T08:00:00.000Z',
+      occurredAt: '2026-12-01T08:00:00.000Z',
     });
   });
 
