@@ -1,2 +1,18 @@
-/** How long a command waits for the projections to catch up with the log before it acts. */
-export const startupCatchUpMs = 60_000;
+import type { ProjectionRunner } from '../projections/runner';
+
+/** How often a command waiting for the projections says how far they are. */
+export const catchUpReportMs = 10_000;
+
+/**
+ * Waits, however long it takes, until the projections have caught up with the log as it was when called, telling
+ * `onWaiting` their position every catchUpReportMs. A command acts only then: `serve` answering from read models
+ * half folded (after a seed, an import, or a projection rebuilt from zero on a large log) would tell a blacklisted
+ * subject that no listing restricts them, and `tick` would sweep deadlines it cannot see yet.
+ */
+export const catchUpFully = async (
+  runner: Pick<ProjectionRunner, 'catchUp' | 'position'>,
+  onWaiting: (position: string) => void,
+  reportMs: number = catchUpReportMs,
+): Promise<void> => {
+  while (!(await runner.catchUp(reportMs))) onWaiting(runner.position());
+};

@@ -1,7 +1,7 @@
 import { elapsed, progressBar } from '../progress';
 import { withLedger } from '../withLedger';
 import type { Command } from 'commander';
-import { startupCatchUpMs } from '../startup';
+import { catchUpFully } from '../startup';
 
 /**
  * `rebuild` and `tick`: projections from zero, and due deadlines turned into events.
@@ -44,7 +44,9 @@ export const registerMaintenance = (program: Command): void => {
     .description('turn every deadline due now into its event (expiries, missed objection deadlines), then exit')
     .action(async () => {
       await withLedger(async (service) => {
-        await service.runner.catchUp(startupCatchUpMs);
+        await catchUpFully(service.runner, (position) =>
+          process.stderr.write(`projections catching up, at position ${position}\n`),
+        );
         const acted = await service.scheduler.tick();
         process.stdout.write(`${acted} deadlines acted on\n`);
       });

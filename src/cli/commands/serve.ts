@@ -7,7 +7,7 @@ import { openLedgerService } from '../../service';
 import { credentialsFile, issueDemoCredentials } from '../demoCredentials';
 import { seedDemoData } from '../demoData';
 import type { Command } from 'commander';
-import { startupCatchUpMs } from '../startup';
+import { catchUpFully } from '../startup';
 
 /**
  * `serve`: the HTTP API, with demo data and credentials unless LEDGER_DEMO=0.
@@ -56,7 +56,9 @@ export const registerServe = (program: Command): void => {
           : startWalCheckpointer(service.db, {
               onFailure: (error) => logger.error({ err: error }, 'a WAL checkpoint failed; the next one tries again'),
             });
-      await service.runner.catchUp(startupCatchUpMs);
+      await catchUpFully(service.runner, (position) =>
+        logger.info({ position }, 'projections catching up with the log; serving once they have'),
+      );
       // Catch up on deadlines that fell due while the service was down, then keep checking.
       await service.scheduler.tick();
       service.scheduler.start(config.schedulerIntervalSeconds * 1000);
