@@ -71,10 +71,10 @@ type EntryLedger = Map<string, { points: number; effectiveUntil: string; countin
  * (conduct recorded late, an entry reversed and brought back after its period) adds nothing, and its expiry then
  * takes nothing away.
  */
-const pointsOf = (event: RecordedLedgerEvent, entries: EntryLedger): number => {
+const pointsOf = (event: RecordedLedgerEvent, entries: EntryLedger, effectAt?: Date): number => {
   if (withoutPoints.has(event.type) || !('entryId' in event.data)) return 0;
   const { entryId } = event.data;
-  const lasts = (effectiveUntil: string) => event.recordedAt < new Date(effectiveUntil);
+  const lasts = (effectiveUntil: string) => (effectAt ?? event.recordedAt) < new Date(effectiveUntil);
   if (event.type === 'EntryPosted') {
     const { points, effectiveUntil } = event.data;
     const counting = lasts(effectiveUntil);
@@ -146,8 +146,12 @@ const itemOf = (event: RecordedLedgerEvent, points: number, balance: number): Hi
   }
 };
 
-/** The subject's history from the events of its stream (others, such as listings naming it, are not its history). */
-export const historyOf = (events: readonly RecordedEvent[], subjectId: string): HistoryItem[] => {
+/**
+ * The subject's history from the events of its stream (others, such as listings naming it, are not its history).
+ * An entry counts while its effect lasts at each event's recording, or at `effectAt` when given (the record as valid
+ * at one instant, historyAsOf.ts).
+ */
+export const historyOf = (events: readonly RecordedEvent[], subjectId: string, effectAt?: Date): HistoryItem[] => {
   const entries: EntryLedger = new Map();
   const items: HistoryItem[] = [];
   let balance = 0;
@@ -159,7 +163,7 @@ export const historyOf = (events: readonly RecordedEvent[], subjectId: string): 
       items.push(itemOf(event, 0, balance));
       continue;
     }
-    const points = pointsOf(event, entries);
+    const points = pointsOf(event, entries, effectAt);
     balance += points;
     items.push(itemOf(event, points, balance));
   }

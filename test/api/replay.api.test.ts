@@ -98,4 +98,13 @@ describe('a history replayed as of a past instant', () => {
     const { body } = await historyAsOf('asOf=2026-04-15T00:00:00Z&view=corrected');
     expect(body.items.map((item: { type: string }) => item.type)).toContain('EntryReversed');
   });
+
+  it.each(['2026-03-15T00:00:00Z', '2026-04-15T00:00:00Z'])(
+    'as corrected at %s, ends on the balance of the corrected score then, counting no later conduct',
+    async (asOf) => {
+      const history = (await historyAsOf(`asOf=${asOf}&view=corrected`)).body;
+      const score = (await scoreAsOf(`asOf=${asOf}&view=corrected`)).body;
+      expect(history.items.at(-1).balance).toBe(score.score);
+    },
+  );
 });
