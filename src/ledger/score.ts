@@ -99,7 +99,10 @@ export const scoreAt = (scheme: Scheme, baseline: number, entries: readonly Scor
   };
 };
 
-/** The next instant an entry in effect stops counting, and the score and grade from then on. */
+/**
+ * The next instant an entry in effect stops counting, and the score and grade from then on, as the entries in effect
+ * now leave them: a replay as of a past instant knows of conduct after it, which is not a change on its own.
+ */
 const nextChangeAfter = (
   scheme: Scheme,
   baseline: number,
@@ -110,7 +113,7 @@ const nextChangeAfter = (
   const inEffect = entries.filter((timedEntry) => isInEffectAt(timedEntry, atMs));
   const ends = [...new Set(inEffect.map((timedEntry) => timedEntry.end))].sort();
   for (const end of ends) {
-    const then = standingAt(scheme, baseline, entries, Date.parse(end));
+    const then = standingAt(scheme, baseline, inEffect, Date.parse(end));
     if (then.score === current.score && then.grade === current.grade) continue;
     const ending = inEffect.filter((timedEntry) => timedEntry.end === end).map((timedEntry) => timedEntry.entry);
     return {

@@ -102,6 +102,18 @@ describe('the score at an instant', () => {
     });
   });
 
+  it('leaves conduct after the instant out of the next change, as a replay of a past instant knows of it', () => {
+    const entries = [
+      entry({ entryId: 'now', points: -5, effectiveUntil: '2027-01-01T00:00:00.000Z' }),
+      entry({ entryId: 'after', points: -5, occurredAt: '2026-12-01T00:00:00.000Z' }),
+    ];
+    expect(scoreAt(scheme, 1000, entries, at).explanation.nextChange).toMatchObject({
+      at: '2027-01-01T00:00:00.000Z',
+      entryIds: ['now'],
+      score: 1000,
+    });
+  });
+
   it('names a repaired entry ending before its period as the next change, for its repair', () => {
     const repaired = entry({ entryId: 'repaired', endedAt: '2026-11-30T00:00:00.000Z' });
     expect(scoreAt(scheme, 1000, [repaired], at).explanation.nextChange).toMatchObject({
