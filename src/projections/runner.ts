@@ -35,6 +35,8 @@ export interface ProjectionRunner {
   waitFor(position: Position, timeoutMs: number): Promise<boolean>;
   /** Resolves once the projections have caught up with the log as it was when called. */
   catchUp(timeoutMs: number): Promise<boolean>;
+  /** Why the projections stopped following the log, once they have failed; waiting for them then answers false. */
+  failure(): { error: unknown } | undefined;
   /** Deletes every projection's rows and checkpoint; start() then replays the whole log. */
   reset(): void;
 }
@@ -165,6 +167,16 @@ export const createProjectionRunner = ({
 
   let subscription: Subscription<FoldedEvent> | undefined;
   let following: Promise<void> | undefined;
+  let failed: { error: unknown } | undefined;
+
+  /** Answers every waiter `reached`, now. */
+  const releaseWaiters = (reached: boolean): void => {
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(reached);
+    }
+    waiters = [];
+  };
 
   const follow = async (current: Subscription<FoldedEvent>): Promise<void> => {
     let batch: FoldedEvent[] = [];
@@ -184,12 +196,16 @@ export const createProjectionRunner = ({
         }
       }
     } catch (error) {
+      failed = { error };
+      // Nothing will reach their positions now: those waiting are told at once rather than at their timeouts.
+      releaseWaiters(false);
       onFailure(error);
     }
   };
 
   const waitFor = (position: Position, timeoutMs: number): Promise<boolean> => {
     if (comparePositions(position, lowestCheckpoint()) <= 0) return Promise.resolve(true);
+    if (failed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         waiters = waiters.filter((waiter) => waiter.timer !== timer);
@@ -213,13 +229,10 @@ export const createProjectionRunner = ({
       subscription = undefined;
       await current?.close();
       await following;
-      for (const waiter of waiters) {
-        clearTimeout(waiter.timer);
-        waiter.resolve(false);
-      }
-      waiters = [];
+      releaseWaiters(false);
     },
     position: lowestCheckpoint,
+    failure: () => failed,
     waitFor,
     async catchUp(timeoutMs) {
       return waitFor(await store.headPosition(), timeoutMs);

@@ -27,13 +27,15 @@ export const registerMaintenance = (program: Command): void => {
           );
           const showing = setInterval(() => bar.update(Number(service.runner.position())), progressRefreshMs).unref();
           service.runner.start();
-          const caughtUp = await service.runner.catchUp(24 * 60 * 60 * 1000);
-          clearInterval(showing);
-          bar.update(head);
-          bar.stop();
+          try {
+            await catchUpFully(service.runner, () => undefined);
+            bar.update(head);
+          } finally {
+            clearInterval(showing);
+            bar.stop();
+          }
           process.stdout.write(`rebuilt projections up to position ${service.runner.position()}\n`);
           process.stderr.write(`rebuilt in ${elapsed(head, startedAtMs, Date.now())}\n`);
-          process.exitCode = caughtUp ? 0 : 1;
         },
         { followProjections: false },
       );
