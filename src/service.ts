@@ -62,6 +62,8 @@ export interface LedgerServiceOptions {
   apiKeyPepper?: Buffer;
   rateLimitPerMinute?: number;
   failedAuthenticationsPerMinute?: number;
+  /** False for a command on an existing ledger: a path with no database there is refused instead of created. */
+  createDatabase?: boolean;
   /** Public inclusion and consistency proofs a minute per client address. */
   proofsPerMinute?: number;
   /** Hours between scheduled checkpoints. */
@@ -148,7 +150,7 @@ export const openCredentials = (
   >,
 ) => {
   const clock = options.clock ?? (() => new Date());
-  const db = openLedgerDatabase(options.dbPath);
+  const db = openLedgerDatabase(options.dbPath, { mustExist: true });
   const { apiKeys, mintToken } = openAuthentication(options, db, clock);
   return { apiKeys, mintToken, clock, close: () => db.close() };
 };
@@ -160,7 +162,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
   const calendar = loadCalendar(options.calendarPath ?? defaultCalendarPath());
   const coverage = calendarCoverage(calendar, clock());
   if (coverage.warning) logger.warn({ calendar: coverage }, coverage.warning);
-  const db = openLedgerDatabase(options.dbPath);
+  const db = openLedgerDatabase(options.dbPath, { mustExist: options.createDatabase === false });
   const schemas = schemaRegistry();
   const store = withEventValidation(await openEventStore(options, db, clock), schemas);
   const schemes =

@@ -50,7 +50,10 @@ export const wholeNumber =
     return value;
   };
 
-const withBulkStore = async <T>(settings: BulkCommandSettings, use: (bulk: BulkStore) => Promise<T>): Promise<T> => {
+const withBulkStore = async <T>(
+  settings: BulkCommandSettings & { mustExist?: boolean },
+  use: (bulk: BulkStore) => Promise<T>,
+): Promise<T> => {
   const bulk = await openBulkStore(settings);
   try {
     return await use(bulk);
@@ -111,7 +114,7 @@ export const exportCommand = (
   settings: BulkCommandSettings,
   stdout: Writable = process.stdout,
 ): Promise<ExportSummary> =>
-  withBulkStore(settings, async ({ store }) => {
+  withBulkStore({ ...settings, mustExist: true }, async ({ store }) => {
     const { stderr } = settings;
     const partial = `${file}.partial`;
     const output = file === '-' ? stdout : createWriteStream(partial);
@@ -141,15 +144,14 @@ export const exportCommand = (
     return summary;
   });
 
-export const importCommand = (file: string, settings: BulkCommandSettings): Promise<ImportSummary> =>
-  withBulkStore(settings, async ({ store, inOneCommit, startCommitWorker }) => {
+export const importCommand = async (file: string, settings: BulkCommandSettings): Promise<ImportSummary> => {
+  // Before the store is opened, which would create its database for a file that is not there.
+  const { size } = statSync(file);
+  return withBulkStore(settings, async ({ store, inOneCommit, startCommitWorker }) => {
     const { stderr } = settings;
-    const bar = progressBar(
-      stderr,
-      'importing {bar} {percentage}% | {lines} lines | ETA {eta_formatted}',
-      statSync(file).size,
-      { lines: '0' },
-    );
+    const bar = progressBar(stderr, 'importing {bar} {percentage}% | {lines} lines | ETA {eta_formatted}', size, {
+      lines: '0',
+    });
     const startedAt = performance.now();
     const commitWorker = startCommitWorker?.();
     let summary: ImportSummary;
@@ -173,3 +175,4 @@ export const importCommand = (file: string, settings: BulkCommandSettings): Prom
     );
     return summary;
   });
+};

@@ -27,6 +27,8 @@ import { schemaRegistry } from '../schemaRegistry';
 
 export interface BulkStoreOptions {
   dbPath: string;
+  /** For a command on an existing ledger (export): a path with no database there is refused instead of created. */
+  mustExist?: boolean;
   /** Events go to EventStoreDB when set, as for the service. */
   esdbConnectionString?: string;
   clock: () => Date;
@@ -51,7 +53,7 @@ export const openBulkStore = async (options: BulkStoreOptions): Promise<BulkStor
     );
     return { store, inOneCommit: (work) => work(), close: () => store.close() };
   }
-  const db = openLedgerDatabase(options.dbPath);
+  const db = openLedgerDatabase(options.dbPath, { mustExist: options.mustExist === true });
   const store = withEventValidation(createSqliteEventStore({ db, clock: options.clock }), schemas);
   return {
     store,

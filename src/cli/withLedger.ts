@@ -16,6 +16,7 @@ export const withLedger = async <T>(
   const service = await openLedgerService({
     ...config,
     publishScheme: false,
+    createDatabase: false,
     followProjections,
     clock: clockOf(config),
     // To stderr: a command's stdout is its answer (a checkpoint, a verdict), which a log line would spoil.

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Config } from '../config';
 import { openLedgerDatabase } from '../events/adapters/sqliteDatabase';
 import { createSqliteEventStore } from '../events/adapters/sqliteEventStore';
@@ -29,9 +28,7 @@ const openStore = async (
     const store = createEsdbEventStore({ connectionString: config.esdbConnectionString });
     return { store, close: () => store.close() };
   }
-  // Opening would create an empty database: a report on a mistyped path must say so instead.
-  if (!existsSync(config.dbPath)) throw new Error(`no ledger database at ${config.dbPath} (LEDGER_DB)`);
-  const db = openLedgerDatabase(config.dbPath);
+  const db = openLedgerDatabase(config.dbPath, { mustExist: true });
   const store = createSqliteEventStore({ db });
   return {
     store,

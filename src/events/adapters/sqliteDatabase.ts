@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
@@ -21,8 +21,15 @@ export const walAutocheckpointPages = 10_000;
  */
 const pageCacheKib = 65_536;
 
-export const openLedgerDatabase = (path: string): Database => {
+/**
+ * Opens the database at `path`, creating it unless `mustExist`. Opening a path creates an empty database there: a
+ * command that reads or keeps an existing ledger (verify, export, a report, a token, an API key) would answer from
+ * nothing as if all were well (an "ok" over no events, credentials the ledger actually serving refuses), so it asks
+ * for `mustExist`; only `serve`, `seed` and `import` start a ledger.
+ */
+export const openLedgerDatabase = (path: string, { mustExist = false }: { mustExist?: boolean } = {}): Database => {
   const isFile = path !== inMemoryPath;
+  if (isFile && mustExist && !existsSync(path)) throw new Error(`no ledger database at ${path} (LEDGER_DB)`);
   if (isFile) mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
   // Set first, so that switching to WAL waits for another connection instead of failing at once.
