@@ -1,6 +1,8 @@
 import { elapsed, progressBar } from '../progress';
 import { withLedger } from '../withLedger';
 import type { Command } from 'commander';
+import { readConfig } from '../../config';
+import { refuseWhileServed } from '../servingLock';
 import { catchUpFully } from '../startup';
 
 /**
@@ -15,6 +17,7 @@ export const registerMaintenance = (program: Command): void => {
     .command('rebuild')
     .description('rebuild every projection from the whole log, then exit')
     .action(async () => {
+      refuseWhileServed(readConfig().dbPath, 'rebuilding the projections');
       await withLedger(
         async (service) => {
           service.runner.reset();
@@ -45,6 +48,7 @@ export const registerMaintenance = (program: Command): void => {
     .command('tick')
     .description('turn every deadline due now into its event (expiries, missed objection deadlines), then exit')
     .action(async () => {
+      refuseWhileServed(readConfig().dbPath, 'running tick (while it serves, it acts on the deadlines itself)');
       await withLedger(async (service) => {
         await catchUpFully(service.runner, (position) =>
           process.stderr.write(`projections catching up, at position ${position}\n`),
