@@ -241,12 +241,21 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     onUnexpectedError: (error: unknown, req: Request) => logger.error({ err: error, path: req.path }, 'request failed'),
   });
   const scheduler = createScheduler(
-    [
-      expireDueEntries(ledger, scores),
-      missedObjectionDeadlines(createObjectionDeadlines({ objections, objectionsView })),
-      checkpointWhenDue(checkpoints, signCheckpointNow, (options.checkpointHours ?? 24) * 3_600_000),
-      forgetIdempotencyRecords(idempotencyRecords, (options.idempotencyDays ?? 7) * 86_400_000),
-    ],
+    {
+      'entries expired': expireDueEntries(ledger, scores),
+      'objections reversed for a missed deadline': missedObjectionDeadlines(
+        createObjectionDeadlines({ objections, objectionsView }),
+      ),
+      'checkpoints signed': checkpointWhenDue(
+        checkpoints,
+        signCheckpointNow,
+        (options.checkpointHours ?? 24) * 3_600_000,
+      ),
+      'idempotency records forgotten': forgetIdempotencyRecords(
+        idempotencyRecords,
+        (options.idempotencyDays ?? 7) * 86_400_000,
+      ),
+    },
     clock,
     (error) => logger.error({ err: error }, 'a scheduled deadline failed; it is retried at the next tick'),
   );

@@ -12,20 +12,27 @@ export const sweepBatchMax = 500;
 /** Bound on one tick's work, so a long outage is caught up over several ticks rather than in one. */
 export const sweepBatchesPerTickMax = 100;
 
+/** How many items each sweep acted on in one tick, by the sweep's name. */
+export type TickSummary = Record<string, number>;
+
+/** The items a tick acted on, all sweeps together. */
+export const actedOn = (summary: TickSummary): number => Object.values(summary).reduce((sum, n) => sum + n, 0);
+
 export interface Scheduler {
-  /** Runs every sweep until nothing is due (or the bound is reached); returns how many items it acted on. */
-  tick(): Promise<number>;
+  /** Runs every sweep until nothing is due (or the bound is reached); answers how many items each acted on. */
+  tick(): Promise<TickSummary>;
   start(intervalMs: number): void;
   stop(): Promise<void>;
 }
 
 export const createScheduler = (
-  sweeps: readonly Sweep[],
+  /** By the name a tick's summary gives them, in the order they run. */
+  sweeps: Readonly<Record<string, Sweep>>,
   clock: () => Date,
   onFailure: (error: unknown) => void,
 ): Scheduler => {
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
+  let running: Promise<TickSummary> | undefined;
 
   const runSweep = async (sweep: Sweep): Promise<number> => {
     let total = 0;
@@ -37,14 +44,14 @@ export const createScheduler = (
     return total;
   };
 
-  const tick = async (): Promise<number> => {
-    let total = 0;
-    for (const sweep of sweeps) total += await runSweep(sweep);
-    return total;
+  const tick = async (): Promise<TickSummary> => {
+    const summary: TickSummary = {};
+    for (const [name, sweep] of Object.entries(sweeps)) summary[name] = await runSweep(sweep);
+    return summary;
   };
 
   /** One tick at a time: a slow tick is not overlapped by the next. */
-  const tickOnce = (): Promise<number> => {
+  const tickOnce = (): Promise<TickSummary> => {
     running ??= tick().finally(() => {
       running = undefined;
     });

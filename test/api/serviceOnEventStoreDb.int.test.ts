@@ -2,6 +2,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createEsdbEventStore } from '../../src/events/adapters/esdbEventStore';
 import { defaultSchemePath } from '../../src/ledger/schemeLoader';
+import { actedOn } from '../../src/ledger/scheduler';
 import { openLedgerService, type LedgerService } from '../../src/service';
 import { createFakeEsdbClient } from '../contract/fakeEsdbClient';
 import { evidenceOf, fixedClock, recordEntry, registerPerson, signIn } from '../support/ledgerService';
@@ -52,7 +53,7 @@ test('rebuilds the projections from the EventStoreDB log to the same answers', a
 });
 
 test('a tick records the expiry that fell due, in EventStoreDB', async () => {
-  expect(await service.scheduler.tick()).toBeGreaterThanOrEqual(1);
+  expect(actedOn(await service.scheduler.tick())).toBeGreaterThanOrEqual(1);
   const { body } = await request(service.app).get('/v1/subjects/wang/history').set(auditor);
   expect(body.items.map((item: { type: string }) => item.type)).toContain('EntryExpired');
 });

@@ -121,7 +121,9 @@ describe('the built CLI', () => {
 
     await run('seed', '--residents', '12', '--organisations', '1', '--seed', 'operator');
     expect((await run('rebuild')).stdout).toMatch(/^rebuilt projections up to position \d{20}/);
-    expect((await run('tick')).stdout).toMatch(/^\d+ deadlines acted on/);
+    expect((await run('tick')).stdout).toMatch(
+      /^\d+ acted on: entries expired \d+, objections reversed for a missed deadline \d+, /,
+    );
 
     const issued = JSON.parse((await run('checkpoint', '--out', 'checkpoint.json')).stdout);
     expect(JSON.parse(readFileSync(join(folder.path, 'checkpoint.json'), 'utf8'))).toEqual(issued);

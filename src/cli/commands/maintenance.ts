@@ -2,6 +2,7 @@ import { elapsed, progressBar } from '../progress';
 import { withLedger } from '../withLedger';
 import type { Command } from 'commander';
 import { readConfig } from '../../config';
+import { actedOn } from '../../ledger/scheduler';
 import { refuseWhileServed } from '../servingLock';
 import { catchUpFully } from '../startup';
 
@@ -53,8 +54,9 @@ export const registerMaintenance = (program: Command): void => {
         await catchUpFully(service.runner, (position) =>
           process.stderr.write(`projections catching up, at position ${position}\n`),
         );
-        const acted = await service.scheduler.tick();
-        process.stdout.write(`${acted} deadlines acted on\n`);
+        const summary = await service.scheduler.tick();
+        const each = Object.entries(summary).map(([name, count]) => `${name} ${count}`);
+        process.stdout.write(`${actedOn(summary)} acted on: ${each.join(', ')}\n`);
       });
     });
 };
