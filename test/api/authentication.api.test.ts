@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { localSigningKeys } from '../../src/api/auth/localSecrets';
+import type { Role } from '../../src/api/auth/permissions';
 import type { LedgerService } from '../../src/service';
 import { bearer, fixedClock, openTestService, registerPerson, testNow, type TestClock } from '../support/ledgerService';
 
@@ -149,6 +150,14 @@ describe('a bearer token', () => {
 
   it('is refused for a recorder when it names no authority', async () => {
     await expectUnauthenticated({ Authorization: `Bearer ${await signed({ roles: ['recorder'] })}` }, /authority/);
+  });
+
+  it.each<[Role[], string, RegExp]>([
+    [['resident'], 'li', /subjectId/],
+    [['recorder'], 'police-ma', /authority/],
+    [['auditor'], 'not an id', /subject must match/],
+  ])('is not minted when the ledger would refuse it (%j, %s)', async (roles, subject, reason) => {
+    await expect(service.mintToken?.({ subject, roles, lifetimeSeconds: 600 })).rejects.toThrow(reason);
   });
 
   it('is refused together with an API key', async () => {

@@ -157,6 +157,12 @@ describe('the built CLI', () => {
     expect((await run('token', '--subject', 'auditor-chen', '--role', 'auditor')).stdout).toMatch(
       /^[\w-]+\.[\w-]+\.[\w-]+\n$/,
     );
+    expect((await fails('api-key', 'create', '--consumer', 'rail', '--measure', 'NO_GTRAIN'))?.stderr).toContain(
+      'no restriction NO_GTRAIN; the restrictions are',
+    );
+    expect((await fails('api-key', 'create', '--consumer', 'x', '--perk', 'FREE_BEER'))?.stderr).toContain(
+      'no perk FREE_BEER in the scheme',
+    );
     const created = (await run('api-key', 'create', '--consumer', 'rail', '--measure', 'NO_G_TRAIN')).stdout;
     const id = /^id ([0-9a-f]{16})$/m.exec(created)?.[1] as string;
     expect((await run('api-key', 'list')).stdout).toContain(`${id}  active`);

@@ -65,12 +65,8 @@ const verifySignedToken = (publicKey: KeyLike, settings: TokenSettings, clock: (
       }
       if (claimedRoles.includes('consumer')) throw new InvalidToken('consumers authenticate with an API key');
       const { subjectId, authority } = payload;
-      if (claimedRoles.includes('resident') && typeof subjectId !== 'string') {
-        throw new InvalidToken("a resident's token names their subjectId");
-      }
-      if (claimedRoles.includes('recorder') && typeof authority !== 'string') {
-        throw new InvalidToken("a recorder's token names their authority");
-      }
+      const missing = missingClaim(claimedRoles, { subjectId, authority });
+      if (missing) throw new InvalidToken(missing);
       const principal: Principal = {
         id: payload.sub as string,
         kind: 'person',
@@ -89,6 +85,18 @@ const verifySignedToken = (publicKey: KeyLike, settings: TokenSettings, clock: (
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 
+/** What a token in these roles must also name, if it does not: a resident's own subject, a recorder's authority. */
+const missingClaim = (
+  claimedRoles: readonly Role[],
+  { subjectId, authority }: { subjectId?: unknown; authority?: unknown },
+): string | undefined => {
+  if (claimedRoles.includes('resident') && typeof subjectId !== 'string')
+    return "a resident's token names their subjectId";
+  if (claimedRoles.includes('recorder') && typeof authority !== 'string')
+    return "a recorder's token names their authority";
+  return undefined;
+};
+
 export interface TokenRequest {
   subject: string;
   roles: Role[];
@@ -106,6 +114,11 @@ export const mintToken = async (
   if (request.lifetimeSeconds < 1 || request.lifetimeSeconds > tokenLifetimeSecondsMax) {
     throw new RangeError(`a token lives 1 to ${tokenLifetimeSecondsMax} seconds`);
   }
+  // A token the verifier would refuse is not minted: the operator learns now, not from a 401 later.
+  if (!actorIdPattern.test(request.subject))
+    throw new RangeError(`a token's subject must match ${actorIdPattern.source}`);
+  const missing = missingClaim(request.roles, request);
+  if (missing) throw new RangeError(missing);
   const issuedAt = Math.floor(now.getTime() / 1000);
   return new SignJWT({
     roles: request.roles,

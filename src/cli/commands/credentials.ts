@@ -1,6 +1,8 @@
 import { clockOf, readConfig } from '../../config';
 import { roles, type Role } from '../../api/auth/permissions';
 import { tokenLifetimeSecondsMax } from '../../api/auth/tokens';
+import { restrictions } from '../../ledger/listingCodes';
+import { loadScheme } from '../../ledger/schemeLoader';
 import { openCredentials } from '../../service';
 import type { Command } from 'commander';
 
@@ -68,6 +70,18 @@ export const registerCredentials = (program: Command): void => {
     .option('--perk <code>', 'a perk it may ask about, repeatable (e.g. HEATING_DISCOUNT)', collect, [])
     .action(async (options: { consumer: string; measure: string[]; perk: string[] }) => {
       if (options.measure.length + options.perk.length === 0) throw new Error('name at least one --measure or --perk');
+      // A key bound to a code no question can name would be refused every question it was made for.
+      const unknownMeasures = options.measure.filter((code) => !(restrictions as readonly string[]).includes(code));
+      if (unknownMeasures.length > 0) {
+        throw new Error(
+          `no restriction ${unknownMeasures.join(', ')}; the restrictions are ${restrictions.join(', ')}`,
+        );
+      }
+      const perks = loadScheme(readConfig().schemePath).perks.map((perk) => perk.code);
+      const unknownPerks = options.perk.filter((code) => !perks.includes(code));
+      if (unknownPerks.length > 0) {
+        throw new Error(`no perk ${unknownPerks.join(', ')} in the scheme; its perks are ${perks.join(', ')}`);
+      }
       await withCredentials(({ apiKeys, clock }) => {
         const { id, key } = apiKeys.create(
           { consumer: options.consumer, measures: options.measure, perks: options.perk },
