@@ -23,7 +23,7 @@ import { createSchemeBook, type SchemeBook } from './ledger/schemeBook';
 import { createSubjectDirectory, type SubjectDirectory } from './ledger/subjectDirectory';
 import { createProjectionRunner, type ProjectionRunner } from './projections/runner';
 import { createReadModels } from './projections/readModels';
-import { createAccessRecorder } from './api/accessRecorder';
+import { createAccessRecorder, type AccessRecorder } from './api/accessRecorder';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { calendarCoverage, registerCalendarMetrics } from './ledger/calendarCoverage';
 import { defaultCalendarPath, loadCalendar } from './ledger/calendarLoader';
@@ -112,6 +112,8 @@ export interface LedgerService {
   checkpointPublicKey: KeyObject;
   /** Turns due deadlines into events; `serve` runs it on an interval, `ledger tick` once. */
   scheduler: Scheduler;
+  /** The access log's writer: a read of a subject's record outside the API (the operator's replay) records itself. */
+  recorder: AccessRecorder;
   close(): Promise<void>;
 }
 
@@ -263,6 +265,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
     app,
     ledger,
     scheduler,
+    recorder,
     issueCheckpoint: signCheckpointNow,
     latestCheckpoint: () => checkpoints.latest(),
     checkpointPublicKey: checkpointKeys.publicKey,

@@ -136,6 +136,19 @@ describe('the built CLI', () => {
       (await run('replay', '--subject', 'r-000001', '--as-of', new Date().toISOString(), '--view', 'known')).stdout,
     );
     expect(replayed).toMatchObject({ subjectId: 'r-000001', view: 'known' });
+    const logged = openLedgerDatabase(join(folder.path, 'ops.db'));
+    const accessRecords = (
+      logged.prepare("SELECT data FROM events WHERE type = 'RecordsAccessed'").all() as { data: string }[]
+    ).flatMap((row) => (JSON.parse(row.data) as { records: unknown[] }).records);
+    logged.close();
+    expect(accessRecords).toContainEqual(
+      expect.objectContaining({
+        subjectId: 'r-000001',
+        viewerRoles: ['operator'],
+        purpose: 'operations',
+        what: 'replay',
+      }),
+    );
     expect(typeof replayed.score).toBe('number');
     // A year alone is a Date, but not an instant an auditor means.
     const yearAlone = await fails('replay', '--subject', 'r-000001', '--as-of', '2026');

@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+import type { Principal } from '../../api/auth/principal';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyCheckpoint, type SignedCheckpoint } from '../../events/integrity/checkpoint';
 import { verifyStoredLog } from '../../events/integrity/logAudit';
@@ -15,6 +17,13 @@ import type { Command } from 'commander';
 
 /** The audit commands read the store alone: the projections are neither needed nor caught up. */
 const auditOnly = { logLevel: 'warn', followProjections: false };
+
+/** The operator at this machine, as the access log names a viewer: their login, in the form of an actor id. */
+const operator = (): Principal => ({
+  id: `operator:${userInfo().username.replace(/[^A-Za-z0-9_.:@-]/g, '_')}`.slice(0, 128),
+  kind: 'person',
+  roles: ['operator'],
+});
 
 /** Verification redraws its progress bar once per this many events. */
 const progressEveryEvents = 10_000;
@@ -53,6 +62,8 @@ export const registerAudit = (program: Command): void => {
         const replayed = subjectAsOf(await service.store.readStream(subjectStream(subjectId)), view, at);
         if (!replayed) throw new Error(`subject ${subjectId} was not registered by ${at.toISOString()}`);
         const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
+        // A read of the subject's record like any other (DESIGN §1.7): the subject sees the operator read it.
+        service.recorder.record({ subjectId, viewer: operator(), what: 'replay' });
         process.stdout.write(`${JSON.stringify({ subjectId, asOf: at.toISOString(), view, ...score }, null, 2)}\n`);
       }, auditOnly);
     });
