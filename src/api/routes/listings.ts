@@ -8,14 +8,13 @@ import type { Listings, NewListing } from '../../ledger/listings';
 import { itemOf, type ListingItem, type ListingsReadModel } from '../../projections/listingsProjection';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { SchemaRegistry } from '../../schemaRegistry';
-import type { authorize as authorizeMiddleware } from '../auth/authenticate';
+import { subjectIdParam, type authorize as authorizeMiddleware } from '../auth/authenticate';
 import { principalOf } from '../auth/principal';
 import type { CommandResponse, IdempotentRoute } from '../idempotency';
 import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import type { AccessRecorder } from '../accessRecorder';
 import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordReads';
-import { subjectIdParam } from '../auth/authenticate';
 import { validateBody, validateQuery } from '../validation';
 
 /**
