@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { CommitWorker } from '../events/adapters/sqliteCommitWorker';
+import { groupsInFlightMax, type CommitWorker } from '../events/adapters/sqliteCommitWorker';
 import { canonicalJson } from '../events/canonicalJson';
 import {
   appendBatchMaxEvents,
@@ -39,8 +39,9 @@ import { createSourceChain } from './sourceChain';
  * starts past what the target holds), before any of its group was appended.
  *
  * On SQLite a commit worker (sqliteCommitWorker.ts) inserts and commits each group on a second core while the
- * next is read: a group whose runs each follow their stream's head goes there, and any other group (one that
- * overlaps stored events, or that the worker refused) through the store, whose checks decide it as above.
+ * next are read, up to two groups in flight: a group whose runs each follow their stream's head goes there, and any
+ * other group (one that overlaps stored events, or that the worker refused, or one after that) through the store,
+ * whose checks decide it as above.
  */
 
 /** Lines appended in one commit (bulkStore.ts): about a thousand events, as the seed's groups. */
@@ -160,7 +161,8 @@ export const importLog = async ({
   let bytes = 0;
   let runs: StreamRun[] = [];
   let pendingLines = 0;
-  let inFlight: { group: CommitGroup; committed: Promise<boolean> } | undefined;
+  /** The groups the commit worker holds, oldest first, at most groupsInFlightMax. */
+  const inFlight: { group: CommitGroup; committed: Promise<boolean> }[] = [];
 
   const written = (group: CommitGroup, appended: number, alreadyStored: number): void => {
     summary.eventsWritten += appended;
@@ -181,17 +183,32 @@ export const importLog = async ({
     written(group, appended, alreadyStored);
   };
 
-  /** Waits for the group in flight; false when the worker refused it and the store appended it instead. */
-  const settle = async (): Promise<boolean> => {
-    if (!inFlight) return true;
-    const { group, committed } = inFlight;
-    inFlight = undefined;
-    if (await committed) {
-      written(group, eventsOf(group), 0);
+  /**
+   * Waits for the oldest group in flight; false when the worker refused it. The store then appends it, and every group
+   * after it, which the worker refuses too (they were linked onto its rows), in order; then the worker takes groups
+   * again. If the store refuses one of them, the later ones stay unwritten and its error goes on.
+   */
+  const settleOldest = async (): Promise<boolean> => {
+    const oldest = inFlight.shift();
+    if (!oldest) return true;
+    if (await oldest.committed) {
+      written(oldest.group, eventsOf(oldest.group), 0);
       return true;
     }
-    await appendThroughStore(group);
+    try {
+      for (const { group, committed } of [oldest, ...inFlight.splice(0)]) {
+        await committed;
+        await appendThroughStore(group);
+      }
+    } finally {
+      commitWorker?.resume();
+    }
     return false;
+  };
+
+  /** Waits for every group in flight, oldest first. */
+  const settle = async (): Promise<void> => {
+    while (inFlight.length > 0) await settleOldest();
   };
 
   const commit = async (): Promise<void> => {
@@ -201,11 +218,14 @@ export const importLog = async ({
     pendingLines = 0;
     if (!commitWorker) return appendThroughStore(group);
     const newRuns = group.runs.map((run) => ({ ...run, events: run.lines.map(newEventOf) }));
-    // Linked while the group before commits, onto the heads it leaves; again if it was refused.
+    // Linked while the groups before commit, onto the heads they leave; again if one was refused.
     let linked = commitWorker.link(newRuns);
-    if (!(await settle())) linked = commitWorker.link(newRuns);
-    if (!linked) return appendThroughStore(group);
-    inFlight = { group, committed: commitWorker.commit(linked) };
+    if (inFlight.length >= groupsInFlightMax && !(await settleOldest())) linked = commitWorker.link(newRuns);
+    if (!linked) {
+      await settle();
+      return appendThroughStore(group);
+    }
+    inFlight.push({ group, committed: commitWorker.commit(linked) });
   };
 
   const chain = createSourceChain();

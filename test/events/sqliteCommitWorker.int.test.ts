@@ -132,13 +132,28 @@ describe('the commit worker', () => {
     });
   });
 
-  it('commits one group at a time', async () => {
-    await withLedger(async ({ worker }) => {
-      const inFlight = worker.commit(worker.link([run('subject-a', 0n, [noted(1)])])!);
-      await expect(worker.commit(worker.link([run('subject-b', 0n, [noted(2)])])!)).rejects.toThrow(
-        'a group is already being committed',
+  it('holds at most two groups at a time, and commits them in order', async () => {
+    await withLedger(async ({ store, worker }) => {
+      const first = worker.commit(worker.link([run('subject-a', 0n, [noted(1)])])!);
+      const second = worker.commit(worker.link([run('subject-a', 1n, [noted(2)])])!);
+      await expect(worker.commit(worker.link([run('subject-b', 0n, [noted(3)])])!)).rejects.toThrow(
+        '2 groups are already being committed',
       );
-      expect(await inFlight).toBe(true);
+      expect([await first, await second]).toEqual([true, true]);
+      expect(await verifyStoredLog(store)).toMatchObject({ ok: true, eventCount: 2 });
+    });
+  });
+
+  it('refuses every group sent after one it refused, even on other streams, until resumed', async () => {
+    await withLedger(async ({ store, worker }) => {
+      const taken = noted(1);
+      await store.appendToStream('subject-other', [taken]);
+      const refused = worker.commit(worker.link([run('subject-a', 0n, [taken])])!);
+      const after = worker.commit(worker.link([run('subject-b', 0n, [noted(2)])])!);
+      expect([await refused, await after]).toEqual([false, false]);
+      expect(await store.getStreamRevision('subject-b')).toBe('no_stream');
+      worker.resume();
+      expect(await commitLinked(worker, [run('subject-b', 0n, [noted(3)])])).toBe(true);
     });
   });
 

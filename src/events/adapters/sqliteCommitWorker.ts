@@ -24,8 +24,15 @@ import { startDatabaseWorker } from './sqliteWorker';
  * name the cause. A run that does not follow its stream's head when linked (a resumed import, a gap) is not
  * linked at all. So the worker only ever stores what the store's own append would have stored.
  *
- * One group at a time is in flight: runs are linked onto the heads it leaves, then onto the committed ones.
+ * Up to groupsInFlightMax groups are in flight, committed in the order given: runs are linked onto the heads the
+ * newest of them leaves, then the older ones', then the committed ones. With one, the reading thread and the worker
+ * each waited for the other a quarter of the time (a slow group on either side stalled both); with two, one waits
+ * only when the other is a whole group behind. A group linked onto one the worker then refused would chain onto rows
+ * never stored, so once the worker has refused a group it refuses every group after it, storing nothing of them, until
+ * resume(): the import appends them through the store, in order, and links the next ones afresh.
  */
+
+export const groupsInFlightMax = 2;
 
 /** A stream's last event: its revision and its link in the hash chain (null for events from before the chain). */
 export interface StreamHead {
@@ -54,12 +61,17 @@ export interface CommitWorker {
    * run does not follow its stream's head (the store's append decides those).
    */
   link(runs: readonly NewRun[]): LinkedGroup | undefined;
-  /** Commits a linked group on the worker; true once durable, false when refused (nothing of it stored). */
+  /**
+   * Commits a linked group on the worker, after those in flight; true once durable, false when refused (nothing of
+   * it stored): because its checks failed, or because the worker refused a group before it and was not resumed.
+   */
   commit(group: LinkedGroup): Promise<boolean>;
+  /** After a refusal, once every group in flight has settled: the worker takes groups again. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
-/** The group the worker is committing: the heads it leaves, and its caller's promise. */
+/** A group in flight: the heads it leaves, and its caller's promise. */
 interface InFlight {
   heads: Map<string, StreamHead>;
   settle: (committed: boolean) => void;
@@ -80,10 +92,20 @@ const insertGroup = db.transaction((runs) => {
     saveStreamRevision.run(run.stream, run.firstRevision + BigInt(run.rows.length - 1));
   }
 });
+// Once a group is refused, the ones sent after it were linked onto rows never stored: refused too, until 'resume'.
+let refusing = false;
 parentPort.on('message', (message) => {
   if (message === 'stop') {
     db.close();
     parentPort.close();
+    return;
+  }
+  if (message === 'resume') {
+    refusing = false;
+    return;
+  }
+  if (refusing) {
+    parentPort.postMessage({ committed: false });
     return;
   }
   try {
@@ -91,6 +113,7 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ committed: true });
   } catch {
     // The import appends a refused group through the store, whose checks name the cause.
+    refusing = true;
     parentPort.postMessage({ committed: false });
   }
 });
@@ -126,22 +149,29 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
     sql: { streamRevision: streamRevisionSql, insertEvent: insertEventSql, saveStreamRevision: saveStreamRevisionSql },
   });
   const committedHead = db.prepare<[string], StreamHead>(streamHeadSql).safeIntegers();
-  let inFlight: InFlight | undefined;
+  /** Oldest first: the worker answers in the order it was given them. */
+  const inFlight: InFlight[] = [];
   let failure: Error | undefined;
-  const takeInFlight = (): InFlight | undefined => {
-    const taken = inFlight;
-    inFlight = undefined;
-    return taken;
+  const failAll = (error: Error): void => {
+    for (const group of inFlight.splice(0)) group.fail(error);
   };
-  worker.on('message', ({ committed }: { committed: boolean }) => takeInFlight()?.settle(committed));
+  worker.on('message', ({ committed }: { committed: boolean }) => inFlight.shift()?.settle(committed));
   worker.on('error', (error) => {
     failure = error;
-    takeInFlight()?.fail(error);
+    failAll(error);
   });
   void exited.then(() => {
     failure ??= new Error('the commit worker stopped');
-    takeInFlight()?.fail(failure);
+    failAll(failure);
   });
+  /** The head a run follows: its stream's in the newest group in flight that touches it, else as committed. */
+  const headOf = (stream: string): StreamHead | undefined => {
+    for (let index = inFlight.length - 1; index >= 0; index -= 1) {
+      const head = inFlight[index]?.heads.get(stream);
+      if (head) return head;
+    }
+    return committedHead.get(stream);
+  };
 
   return {
     link(runs) {
@@ -149,7 +179,7 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
       const heads = new Map<string, StreamHead>();
       const linked: LinkedGroup['runs'] = [];
       for (const run of runs) {
-        const head = heads.get(run.stream) ?? inFlight?.heads.get(run.stream) ?? committedHead.get(run.stream);
+        const head = heads.get(run.stream) ?? headOf(run.stream);
         const next = linkRun(run, head, recordedAt);
         if (!next) return undefined;
         linked.push({ stream: run.stream, firstRevision: run.firstRevision, rows: next.rows });
@@ -159,15 +189,20 @@ export const startCommitWorker = (db: Database, clock: () => Date): CommitWorker
     },
     commit(group) {
       const committed = new Promise<boolean>((resolve, reject) => {
-        if (inFlight) return reject(new Error('a group is already being committed'));
+        if (inFlight.length >= groupsInFlightMax) {
+          return reject(new Error(`${groupsInFlightMax} groups are already being committed`));
+        }
         if (failure) return reject(failure);
-        inFlight = { heads: group.heads, settle: resolve, fail: reject };
+        inFlight.push({ heads: group.heads, settle: resolve, fail: reject });
         worker.postMessage(group.runs);
       });
       // Handled here as well as by the caller, who holds it while reading the next group: a refusal to take the
       // group, or a worker failing meanwhile, never becomes an unhandled rejection.
       committed.catch(() => undefined);
       return committed;
+    },
+    resume() {
+      worker.postMessage('resume');
     },
     stop,
   };
