@@ -101,8 +101,11 @@ export interface ObjectionQueueQuery {
 export interface ObjectionsReadModel {
   queue(query: ObjectionQueueQuery): ObjectionQueuePage;
   objection(objectionId: string): ObjectionRecord | undefined;
-  /** The entries of the subject with an objection or reconsideration awaiting a decision: `disputed`. */
-  openEntryIds(subjectId: string): string[];
+  /**
+   * The entries of the subject with an objection or reconsideration awaiting a decision: `disputed`. Now, or at a past
+   * instant `at`, for a replay of what the ledger showed then.
+   */
+  openEntryIds(subjectId: string, at?: Date): string[];
   /** Awaited decisions due at or before `now`, earliest deadline first, after the cursor. */
   dueForAutoReversal(now: Date, limit: number, after?: DueCursor): DueObjection[];
 }
@@ -119,6 +122,24 @@ interface ObjectionRow {
   last_position: string;
   record: string;
 }
+
+/**
+ * The entry the objection awaited a decision on at `at`, if it awaited one then: from its filing to its decision (or
+ * its reversal for a missed deadline), then, once asked, from the request for reconsideration to that decision, on the
+ * entry the first decision put in place.
+ */
+const awaitedAt = (record: ObjectionRecord, at: string): string | undefined => {
+  const autoReversedBy = (stage: 'objection' | 'reconsideration'): boolean =>
+    record.autoReversal?.stage === stage && record.autoReversal.at <= at;
+  if (record.filedAt > at) return undefined;
+  const decidedBy = record.decision !== undefined && record.decision.decidedAt <= at;
+  if (!decidedBy) return autoReversedBy('objection') ? undefined : record.entryId;
+  const request = record.reconsideration;
+  if (request === undefined || request.requestedAt > at) return undefined;
+  if ((request.decision !== undefined && request.decision.decidedAt <= at) || autoReversedBy('reconsideration'))
+    return undefined;
+  return record.decision?.amendedEntryId ?? record.entryId;
+};
 
 /** The entry the objection bears on now: the replacement, once a decision amended the one objected to. */
 const entryBorneOn = (record: ObjectionRecord): string =>
@@ -206,6 +227,8 @@ const readIndexes: ReadIndex[] = [
   { name: 'objections_by_assignee', on: 'objections (assignee, position) WHERE assignee IS NOT NULL' },
   { name: 'objections_awaiting_by_due', on: 'objections (due_by, objection_id) WHERE due_by IS NOT NULL' },
   { name: 'objections_awaiting_by_subject', on: 'objections (subject_id) WHERE due_by IS NOT NULL' },
+  // Every objection of a subject, for the ones awaiting a decision at a past instant (a replay).
+  { name: 'objections_by_subject', on: 'objections (subject_id, position)' },
 ];
 
 export const createObjectionsProjection = (db: Database): Projection & ObjectionsReadModel => {
@@ -236,6 +259,7 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
     }
     return statement;
   };
+  const selectOfSubject = db.prepare('SELECT record FROM objections WHERE subject_id = ? ORDER BY position');
   const selectOpenEntries = db.prepare(
     'SELECT DISTINCT entry_id FROM objections WHERE subject_id = ? AND due_by IS NOT NULL ORDER BY entry_id',
   );
@@ -276,7 +300,8 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
   return {
     name: 'objections',
     // 2: entry_id follows the entry the objection bears on, the replacement once a decision amended the original.
-    version: 2,
+    // 3: an index of every objection by subject, for the entries disputed at a past instant.
+    version: 3,
     readIndexes,
     eventTypes: objectionEventTypes,
     reset() {
@@ -303,8 +328,14 @@ export const createObjectionsProjection = (db: Database): Projection & Objection
       const row = selectRow.get(objectionId) as ObjectionRow | undefined;
       return row && (JSON.parse(row.record) as ObjectionRecord);
     },
-    openEntryIds(subjectId) {
-      return (selectOpenEntries.all(subjectId) as { entry_id: string }[]).map((row) => row.entry_id);
+    openEntryIds(subjectId, at) {
+      if (at === undefined)
+        return (selectOpenEntries.all(subjectId) as { entry_id: string }[]).map((row) => row.entry_id);
+      const awaited = (selectOfSubject.all(subjectId) as { record: string }[]).flatMap((row) => {
+        const entryId = awaitedAt(JSON.parse(row.record) as ObjectionRecord, at.toISOString());
+        return entryId === undefined ? [] : [entryId];
+      });
+      return [...new Set(awaited)].sort();
     },
     dueForAutoReversal(now, limit, after) {
       const rows = selectDue.all({

@@ -88,3 +88,29 @@ describe('an objection not decided in time', () => {
     expect(types).not.toContain('EntryReversed');
   });
 });
+
+describe('a replay of what the ledger showed', () => {
+  it('shows an entry disputed at the instants its objection awaited a decision, and not after it', async () => {
+    const entryId = await recordDeduction();
+    clock.set(new Date('2026-11-27T02:00:00Z'));
+    const filed = await request(service.app)
+      .post('/v1/objections')
+      .set(await asLi())
+      .send({ subjectId: 'li', entryId, grounds: 'Not me.' });
+    clock.set(new Date('2026-11-30T02:00:00Z'));
+    await request(service.app)
+      .post(`/v1/objections/${filed.body.objectionId}/decision`)
+      .set(await asOfficer())
+      .send({ outcome: 'upheld', reasons: 'The judgment names this subject.' });
+    await service.runner.catchUp(2_000);
+    const disputedAt = async (asOf: string) => {
+      const { body } = await request(service.app)
+        .get(`/v1/subjects/li/score?asOf=${asOf}&view=known`)
+        .set(await asLi());
+      return (body.explanation.entries as { disputed?: boolean }[]).map((entry) => entry.disputed === true);
+    };
+    expect(await disputedAt('2026-11-26T12:00:00Z')).toEqual([false]);
+    expect(await disputedAt('2026-11-28T12:00:00Z')).toEqual([true]);
+    expect(await disputedAt('2026-12-01T12:00:00Z')).toEqual([false]);
+  });
+});

@@ -153,6 +153,20 @@ describe('the objections projection', () => {
     expect(objections.openEntryIds('li')).toEqual([entryOf(9)]);
   });
 
+  it.each([
+    ['before the filing', '2026-11-25T00:00:00Z', false],
+    ['while the decision is awaited', '2026-12-01T00:00:00Z', true],
+    ['once decided, before reconsideration is asked', '2026-12-12T00:00:00Z', false],
+    ['while the reconsideration is awaited', '2026-12-20T00:00:00Z', true],
+  ])(
+    'lists as disputed at a past instant the entries whose objection awaited a decision then: %s',
+    (_when, at, disputed) => {
+      const { objections, apply } = setUp();
+      apply(filing(1), decided(1), reconsiderationRequested(1));
+      expect(objections.openEntryIds('li', new Date(at))).toEqual(disputed ? [entryOf(1)] : []);
+    },
+  );
+
   it('keeps a decision, its officer as assignee and the window to ask for reconsideration', () => {
     const { objections, apply } = setUp();
     apply(filing(1), decided(1));

@@ -44,6 +44,17 @@ const pageOf = (items: readonly HistoryItem[], after: string | undefined, limit:
   return { items: page, next: rest.length > limit ? (page.at(-1)?.position ?? null) : null };
 };
 
+/** The items about a disputed entry, marked so: every read shows an entry under objection as disputed. */
+const markDisputed = <Item extends { entryId?: string }>(
+  items: readonly Item[],
+  entryIds: readonly string[],
+): Item[] => {
+  const disputed = new Set(entryIds);
+  return items.map((item) =>
+    item.entryId !== undefined && disputed.has(item.entryId) ? { ...item, disputed: true } : item,
+  );
+};
+
 /** `?asOf=&view=`: a replay from the store instead of the live projection; `view` defaults to corrected. */
 const replayOf = (req: Request): { at: Date; view: ReplayView } | undefined => {
   const { asOf, view } = req.query as { asOf?: string; view?: ReplayView };
@@ -161,15 +172,13 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
       if (replay) {
         const replayed = subjectAsOf(await store.readStream(subjectStream(subject.subjectId)), replay.view, replay.at);
         if (!replayed) throw notRegisteredBy(subject.subjectId, replay.at);
-        const score = scoreAt(schemes.forReading(replay.at), replayed.baseline, replayed.entries, replay.at);
+        const entries = markDisputed(replayed.entries, disputes.openEntryIds(subject.subjectId, replay.at));
+        const score = scoreAt(schemes.forReading(replay.at), replayed.baseline, entries, replay.at);
         res.json({ subjectId: subject.subjectId, ...score, asOf: replay.at.toISOString(), view: replay.view });
         return;
       }
       const asOf = clock();
-      const disputed = new Set(disputes.openEntryIds(subject.subjectId));
-      const entries = scores
-        .entries(subject.subjectId)
-        .map((entry) => (disputed.has(entry.entryId) ? { ...entry, disputed: true } : entry));
+      const entries = markDisputed(scores.entries(subject.subjectId), disputes.openEntryIds(subject.subjectId));
       const score = scoreAt(schemes.forReading(asOf), subject.baseline, entries, asOf);
       res.json({ subjectId: subject.subjectId, ...score, asOf: asOf.toISOString() });
     },
@@ -191,14 +200,18 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
         const replayed = historyAsOf(events, subject.subjectId, replay.view, replay.at);
         if (replayed.length === 0) throw notRegisteredBy(subject.subjectId, replay.at);
         const page = pageOf(replayed, after, limit);
-        res.json({ subjectId: subject.subjectId, ...page, asOf: replay.at.toISOString(), view: replay.view });
+        const items = markDisputed(page.items, disputes.openEntryIds(subject.subjectId, replay.at));
+        res.json({
+          subjectId: subject.subjectId,
+          items,
+          next: page.next,
+          asOf: replay.at.toISOString(),
+          view: replay.view,
+        });
         return;
       }
       const page = pageOf(historyOf(events, subject.subjectId), after, limit);
-      const disputed = new Set(disputes.openEntryIds(subject.subjectId));
-      const items = page.items.map((item) =>
-        item.entryId !== undefined && disputed.has(item.entryId) ? { ...item, disputed: true } : item,
-      );
+      const items = markDisputed(page.items, disputes.openEntryIds(subject.subjectId));
       res.json({ subjectId: subject.subjectId, items, next: page.next });
     },
   );
