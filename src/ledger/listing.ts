@@ -292,7 +292,8 @@ const requestRemoval = (
 
 /**
  * The deadline `workingDays` after `instant`, or undefined when it falls after the calendar's last year while `now`
- * is still inside it: such a deadline has not passed. A clock past the calendar cannot tell, and is refused.
+ * is still inside it: such a deadline has not passed. A clock past the calendar cannot tell, nor can a trigger
+ * before its first year (the deadline may have passed long ago): both are refused.
  */
 const deadlineAfterNow = (
   calendar: WorkingDayCalendar,
@@ -303,9 +304,8 @@ const deadlineAfterNow = (
   try {
     return addWorkingDays(calendar, instant, workingDays);
   } catch (error) {
-    if (error instanceof CalendarNotCovering && now < coverEndsAt(calendar) && instant < coverEndsAt(calendar)) {
-      return undefined;
-    }
+    const beyondLastYear = error instanceof CalendarNotCovering && Number(error.date.slice(0, 4)) > calendar.years.to;
+    if (beyondLastYear && now < coverEndsAt(calendar)) return undefined;
     throw error;
   }
 };

@@ -417,6 +417,11 @@ describe('removing a listing', () => {
         },
       ]));
 
+  it('is refused for a trigger before the calendar, whose deadline may have passed long ago', () =>
+    given([{ type: 'ListingAdded', data: { ...blacklisted, listedAt: '2023-01-02T02:00:00.000Z' } }], context)
+      .when(remove({ triggeredAt: '2023-06-01T02:00:00Z' }))
+      .thenRefuses('calendar-not-covering'));
+
   it('is refused on a clock past the calendar, which cannot tell whether it is late', () =>
     given([onBlacklist], at('2027-01-04T02:00:00Z'))
       .when(remove({ triggeredAt: '2026-12-30T02:00:00Z' }))
