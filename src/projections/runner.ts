@@ -105,10 +105,20 @@ export const createProjectionRunner = ({
       startFromZero(projection);
     }
   });
-  loadCheckpoints();
+  // Loaded when first needed, not when the runner is made: a command that opens the ledger without following the
+  // projections (verify, replay, checkpoint) must not rebuild from zero, under a serving ledger of another version,
+  // the projections whose saved version differs from its own.
+  let loaded = false;
+  const ensureLoaded = (): void => {
+    if (loaded) return;
+    loadCheckpoints();
+    loaded = true;
+  };
 
-  const lowestCheckpoint = (): Position =>
-    [...checkpoints.values()].reduce((low, position) => (comparePositions(position, low) < 0 ? position : low));
+  const lowestCheckpoint = (): Position => {
+    ensureLoaded();
+    return [...checkpoints.values()].reduce((low, position) => (comparePositions(position, low) < 0 ? position : low));
+  };
 
   /** Which projections fold each event type: the store is asked for these types only. */
   const foldersOf = new Map<string, Projection[]>();
@@ -242,6 +252,7 @@ export const createProjectionRunner = ({
       db.transaction(() => {
         for (const projection of projections) startFromZero(projection);
       })();
+      loaded = true;
     },
   };
 };
