@@ -8,7 +8,7 @@ import { credentialsFile, issueDemoCredentials } from '../demoCredentials';
 import { seedDemoData } from '../demoData';
 import type { Command } from 'commander';
 import { catchUpFully } from '../startup';
-import { markServing, refuseWhileServed } from '../servingLock';
+import { claimDatabase } from '../databaseClaim';
 
 /**
  * `serve`: the HTTP API, with demo data and credentials unless LEDGER_DEMO=0.
@@ -22,7 +22,7 @@ export const registerServe = (program: Command): void => {
     .option('-p, --port <port>', 'port to listen on (default PORT or 3000)')
     .action(async (options: { port?: string }) => {
       const config = readConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
-      refuseWhileServed(config.dbPath, 'serving it again');
+      const claim = claimDatabase(config.dbPath, 'serve');
       const logger = pino({ level: config.logLevel });
       const clock = clockOf(config);
       if (config.clockStart) logger.warn({ clockStart: config.clockStart }, 'rehearsal clock: not for production');
@@ -35,7 +35,6 @@ export const registerServe = (program: Command): void => {
           process.exit(1);
         },
       });
-      const serving = markServing(config.dbPath);
       if (config.demoData) {
         const subjects = await seedDemoData(service.ledger, service.directory);
         logger.info({ subjects }, 'demo data present (set LEDGER_DEMO=0 to start without it)');
@@ -78,7 +77,7 @@ export const registerServe = (program: Command): void => {
           void (async () => {
             await walCheckpointer?.stop();
             await service.close();
-            serving.release();
+            claim.release();
             process.exit(0);
           })();
         });
