@@ -191,7 +191,8 @@ export const toProblem = (error: unknown): Problem | undefined => {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);
   }
-  if (typeof error === 'object' && error !== null) return bodyParserProblem(error as { type?: string; status?: number });
+  if (typeof error === 'object' && error !== null)
+    return bodyParserProblem(error as { type?: string; status?: number });
   return undefined;
 };
 

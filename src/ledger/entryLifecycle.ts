@@ -1,7 +1,14 @@
 import type { EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
-import { checkAuthority, checkEvidence, heavierThan, judgedEntry, postedWithNotice, type DecisionContext } from './judging';
+import {
+  checkAuthority,
+  checkEvidence,
+  heavierThan,
+  judgedEntry,
+  postedWithNotice,
+  type DecisionContext,
+} from './judging';
 import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
 
 /**

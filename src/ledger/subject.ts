@@ -3,7 +3,14 @@ import { addMonths, anniversary, formatDate, parseDate } from './calendar';
 import { decideCreditRepair, type CreditRepairCommand } from './creditRepair';
 import { decideEntryLifecycle, type EntryLifecycleCommand } from './entryLifecycle';
 import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from './errors';
-import { checkAuthority, checkEvidence, judgedEntry, needsFourEyes, postedWithNotice, type DecisionContext } from './judging';
+import {
+  checkAuthority,
+  checkEvidence,
+  judgedEntry,
+  needsFourEyes,
+  postedWithNotice,
+  type DecisionContext,
+} from './judging';
 import { findRule, isRange, type RuleItem } from './scheme';
 import { entriesOf, type EntryRecord, type SubjectState } from './subjectState';
 
