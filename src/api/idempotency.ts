@@ -25,7 +25,7 @@ export interface CommandResponse {
 /** What a write route does once the key and actor are known. */
 export type IdempotentCommand = (
   req: Request,
-  context: { idempotencyKey: string; actorId: string; principal: Principal },
+  context: { idempotencyKey: string; actorId: string; principal: Principal; requestFingerprint?: string },
 ) => Promise<CommandResponse>;
 
 const fingerprintOf = (req: Request): string =>
@@ -49,10 +49,6 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     }
     const idempotencyKey = `${actorId}:${header ?? freshIdempotencyKey()}`;
     const fingerprint = fingerprintOf(req);
-    // The ledger derives its event ids from the key it is given. Given the request's fingerprint too, a key reused on
-    // another request once its record has been forgotten is a new command, not a retry answered with the first
-    // command's result (the new request's entry silently lost), nor an id another subject's stream holds (a 500).
-    const commandKey = header === undefined ? idempotencyKey : `${idempotencyKey}:${fingerprint}`;
     const earlier = records.find(idempotencyKey);
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) {
@@ -67,7 +63,14 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
     }
     inFlight.add(idempotencyKey);
     try {
-      const response = await command(req, { idempotencyKey: commandKey, actorId, principal });
+      // The ledger keeps the fingerprint with the command's events: once this record is forgotten, the key reused on
+      // another request is still refused there, instead of being answered with the first command's result.
+      const response = await command(req, {
+        idempotencyKey,
+        actorId,
+        principal,
+        ...(header === undefined ? {} : { requestFingerprint: fingerprint }),
+      });
       if (header !== undefined) {
         const { status, body, location } = response;
         await records.save(idempotencyKey, { fingerprint, status, body, ...(location ? { location } : {}) }, clock());

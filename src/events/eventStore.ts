@@ -41,6 +41,8 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   idempotencyKey?: string;
+  /** The API request the command came from (method, path, canonical body), hashed: a retry must be the same request. */
+  requestFingerprint?: string;
 }
 
 export interface NewEvent<Type extends string = string, Data = unknown> {

@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
 } from '../events/eventStore';
 import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
-import { LedgerConflict } from './errors';
+import { LedgerConflict, LedgerRuleViolation } from './errors';
 import type { KnownStream, StreamStates } from './streamStates';
 
 /**
@@ -49,6 +49,12 @@ export interface HandleCommandOptions<State> {
   decide: (state: State) => LedgerEvent[];
   idempotencyKey: string;
   actorId: string;
+  /**
+   * The API request the command came from, hashed, when it came with an Idempotency-Key: kept with its events, so
+   * that the key reused on another request (once the API has forgotten its first answer) is refused, not answered
+   * with the first command's result.
+   */
+  requestFingerprint?: string;
   /** The states of streams folded before: a stream found there is read only after the revision it was folded to. */
   states?: StreamStates<State>;
 }
@@ -99,7 +105,12 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
         ({
           ...event,
           id: eventIdFor(idempotencyKey, index),
-          metadata: { schemaVersion: 1, actorId: options.actorId, idempotencyKey },
+          metadata: {
+            schemaVersion: 1,
+            actorId: options.actorId,
+            idempotencyKey,
+            ...(options.requestFingerprint ? { requestFingerprint: options.requestFingerprint } : {}),
+          },
         }) as NewLedgerEvent,
     );
     try {
@@ -116,7 +127,10 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
         // other events. Its result is this command's, as for any retry; ids stored for another reason stay refused.
         const recorded = await store.readStream(stream);
         if (recorded.some((event) => event.id === firstEventId)) return replay(recorded, firstEventId, options);
-        throw error;
+        throw new LedgerRuleViolation(
+          'idempotency-key-reused',
+          `the idempotency key ${idempotencyKey} was first used for a command on another stream`,
+        );
       }
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
@@ -124,13 +138,23 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
   throw new LedgerConflict('concurrent-writes', `stream ${stream} kept changing; try again`, { stream });
 };
 
-/** The command ran before: report the position of its last event and the state as it is now. */
+/**
+ * The command ran before: report the position of its last event and the state as it is now. Unless its first event
+ * came from another request under the same key (both fingerprinted, and not alike): that is refused.
+ */
 const replay = <State>(
   recorded: readonly RecordedEvent[],
   firstEventId: string,
   options: HandleCommandOptions<State>,
 ): CommandOutcome<State> => {
   const firstIndex = recorded.findIndex((event) => event.id === firstEventId);
+  const first = recorded[firstIndex]?.metadata.requestFingerprint;
+  if (first !== undefined && options.requestFingerprint !== undefined && first !== options.requestFingerprint) {
+    throw new LedgerRuleViolation(
+      'idempotency-key-reused',
+      `the idempotency key ${options.idempotencyKey} was first used for a different request`,
+    );
+  }
   const ids = new Set(
     Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)),
   );

@@ -15,6 +15,8 @@ import { foldSubject, type EntryRecord, type EntryStatus, type SubjectState } fr
 export interface CommandContext {
   idempotencyKey: string;
   actorId: string;
+  /** The API request's fingerprint, when it came with an Idempotency-Key: a retry must be the same request. */
+  requestFingerprint?: string;
 }
 
 /** A recorder's command also says which authority they act for. */
@@ -129,6 +131,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       decide: (state) => decideSubject(command, state, { now: clock(), schemes }),
       idempotencyKey: context.idempotencyKey,
       actorId: context.actorId,
+      ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
     });
   const written = ({ position, replayed }: Written): Written => ({ position, replayed });
 

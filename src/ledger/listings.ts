@@ -65,6 +65,7 @@ export const createListings = ({ store, schemes, calendar, clock }: ListingsOpti
       decide: (state) => decideListing(command, state, { now: clock(), schemes, calendar }),
       idempotencyKey: context.idempotencyKey,
       actorId: context.actorId,
+      ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
     });
     return { ...outcome, listingId: command.listingId };
   };

@@ -149,14 +149,19 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
   const judge = (command: ObjectionCommand, state: ObjectionState, now: Date) =>
     decideObjection(command, state, { now, schemes, calendar });
 
-  const record = (command: ObjectionCommand, key: string, actorId: string, now: Date) =>
+  const record = (
+    command: ObjectionCommand,
+    { idempotencyKey, actorId, requestFingerprint }: CommandContext,
+    now: Date,
+  ) =>
     handleCommand<ObjectionState>({
       store,
       stream: objectionStream(command.objectionId),
       fold: foldObjection,
       decide: (state) => judge(command, state, now),
-      idempotencyKey: key,
+      idempotencyKey,
       actorId,
+      ...(requestFingerprint ? { requestFingerprint } : {}),
     });
 
   const written = (objectionId: string, outcome: { position: Position; replayed: boolean }): Written => ({
@@ -217,12 +222,12 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     const now = clock();
     const { events, state } = await load(decision.objectionId);
     if (events.some((event) => event.id === eventIdFor(actor.idempotencyKey, 0))) {
-      return record(command(), actor.idempotencyKey, actor.actorId, now);
+      return record(command(), actor, now);
     }
     if (!state.filed) throw objectionNotFound(decision.objectionId);
     judge(command(), state, now);
     const amendedEntryId = await carryOut(effect, await entryNow(state), decision, step, actor.actorId);
-    return record(command(amendedEntryId), actor.idempotencyKey, actor.actorId, now);
+    return record(command(amendedEntryId), actor, now);
   };
 
   /** The first objection slot of the entry that is free, open (the decider refuses a second), or this command's own. */
@@ -290,8 +295,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           filedBy: actor.actorId,
           ...(actor.subjectId ? { filerSubjectId: actor.subjectId } : {}),
         },
-        actor.idempotencyKey,
-        actor.actorId,
+        actor,
         now,
       );
       const filed = outcome.state.filed as NonNullable<ObjectionState['filed']>;
@@ -311,8 +315,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           by: actor.actorId,
           ...(actor.subjectId ? { bySubjectId: actor.subjectId } : {}),
         },
-        actor.idempotencyKey,
-        actor.actorId,
+        actor,
         clock(),
       );
       const from = outcome.state.filed?.recorderId === actor.actorId ? 'recorder' : 'subject';
@@ -320,12 +323,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     },
 
     async extendDeadline({ objectionId }, actor) {
-      const outcome = await record(
-        { type: 'ExtendDecisionDeadline', objectionId, by: actor.actorId },
-        actor.idempotencyKey,
-        actor.actorId,
-        clock(),
-      );
+      const outcome = await record({ type: 'ExtendDecisionDeadline', objectionId, by: actor.actorId }, actor, clock());
       return { ...written(objectionId, outcome), decisionDueBy: outcome.state.decisionDueBy as string };
     },
 
@@ -365,8 +363,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           by: actor.actorId,
           ...(actor.subjectId ? { bySubjectId: actor.subjectId } : {}),
         },
-        actor.idempotencyKey,
-        actor.actorId,
+        actor,
         clock(),
       );
       const request = outcome.state.reconsiderationRequest as NonNullable<ObjectionState['reconsiderationRequest']>;
@@ -412,7 +409,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
         const { dueBy } = reversal?.data as { dueBy: string };
         await reverseUnlessGone(entry, objectionId, dueBy, derivedId(objectionId, `entry:deadline:${stage}`));
       }
-      const outcome = await record(command, key, sweeperActor, now);
+      const outcome = await record(command, { idempotencyKey: key, actorId: sweeperActor }, now);
       const reversal = (outcome.state.reconsiderationAutoReversal ?? outcome.state.autoReversal) as { dueBy: string };
       return {
         ...written(objectionId, outcome),

@@ -160,24 +160,27 @@ describe('Idempotency-Key retention', () => {
     expect(ledgerHead(kept)).toBe(head);
   });
 
-  it('records a different request under a key forgotten since, instead of answering it with the first', async () => {
-    const first = await send(ticket);
+  it('refuses a different request under a key forgotten since, writing nothing, instead of answering it with the first', async () => {
+    await send(ticket);
     await daysLater(8);
+    const head = ledgerHead(kept);
     const other = await send({
       ...ticket,
       occurredAt: '2026-10-02T08:00:00Z',
       evidence: [evidenceOf('trafficTicket', 'T-2')],
     });
-    expect(other.status).toBe(201);
-    expect(other.body.entryId).not.toBe(first.body.entryId);
-    expect(await ticketsOf('wu')).toBe(2);
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('/problems/idempotency-key-reused');
+    expect(await ticketsOf('wu')).toBe(1);
+    expect(ledgerHead(kept)).toBe(head);
   });
 
-  it('records a request about another subject under a key forgotten since', async () => {
+  it('refuses a request about another subject under a key forgotten since, writing nothing', async () => {
     await send(ticket);
     await daysLater(8);
     const other = await send(ticket, 'zhao');
-    expect(other.status).toBe(201);
-    expect(await ticketsOf('zhao')).toBe(1);
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('/problems/idempotency-key-reused');
+    expect(await ticketsOf('zhao')).toBe(0);
   });
 });

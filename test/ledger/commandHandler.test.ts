@@ -9,7 +9,7 @@ import {
 } from '../../src/ledger/commandHandler';
 import { LedgerConflict } from '../../src/ledger/errors';
 import { createStreamStates, type StreamStates } from '../../src/ledger/streamStates';
-import { DuplicateEventIdError, type EventStore } from '../../src/events/eventStore';
+import type { EventStore } from '../../src/events/eventStore';
 
 const stream = 'subject-s1';
 const registered: LedgerEvent = {
@@ -99,10 +99,35 @@ describe('handling a command', () => {
     expect(await store.getStreamRevision(stream)).toBe(0n);
   });
 
-  it('still refuses an append whose ids another stream holds', async () => {
+  it('refuses, as the key reused, an append whose ids another stream holds', async () => {
     const store = createInMemoryEventStore();
     await handleCommand({ ...options(store, () => [registered]), stream: 'subject-s2' });
-    await expect(handleCommand(options(store, () => [registered]))).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await expect(handleCommand(options(store, () => [registered]))).rejects.toMatchObject({
+      code: 'idempotency-key-reused',
+    });
+  });
+
+  it('refuses a command under a key whose first command came from a different request, writing nothing', async () => {
+    const store = createInMemoryEventStore();
+    await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'first request' });
+    await expect(
+      handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'another request' }),
+    ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
+    expect(await store.getStreamRevision(stream)).toBe(0n);
+  });
+
+  it('answers as a retry the same request, and a command whose first came with no fingerprint (stored before them)', async () => {
+    const store = createInMemoryEventStore();
+    const first = await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'the request' });
+    const retry = await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'the request' });
+    expect(retry).toEqual({ ...first, replayed: true });
+    const older = await handleCommand({ ...options(store, () => [registered], 'key-2'), stream: 'subject-s2' });
+    const later = await handleCommand({
+      ...options(store, () => [registered], 'key-2'),
+      stream: 'subject-s2',
+      requestFingerprint: 'the request',
+    });
+    expect(later).toEqual({ ...older, replayed: true });
   });
 
   describe('with the states of the streams it wrote kept', () => {

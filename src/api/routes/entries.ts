@@ -92,13 +92,13 @@ export const entryRoutes = ({
     '/entries/:entryId/reinstatement',
     authorize('entry:reinstate'),
     validateBody(schemas, 'api/ReinstatementRequest.json'),
-    idempotent(async (req, { idempotencyKey, actorId, principal }) => {
+    idempotent(async (req, { principal, ...context }) => {
       if (principal.authority === undefined)
         throw new Problem('forbidden', 'a recorder acts for an authority; this token names none');
       const body = req.body as { evidence: EvidenceRef[]; reasons: string };
       const result = await ledger.reinstateEntry(
         { ...about(req), ...body },
-        { idempotencyKey, actorId, authority: principal.authority },
+        { ...context, authority: principal.authority },
       );
       return { status: 200, body: { entryId: entryIdOf(req), status: 'reinstated', position: result.position } };
     }),

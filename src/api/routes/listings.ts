@@ -79,8 +79,8 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
       const { authority } = principalOf(res);
       if (authority === undefined)
         throw new Problem('forbidden', 'a recorder acts for an authority; this one names none');
-      return idempotent((request, { idempotencyKey, actorId }) =>
-        command(request, { idempotencyKey, actorId, authority }),
+      return idempotent((request, { principal: _principal, ...context }) =>
+        command(request, { ...context, authority }),
       )(req, res, next);
     };
 

@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import type { EvidenceRef } from '../../events/ledgerEvents';
 import type { ObjectionOutcome, ReconsiderationOutcome } from '../../events/objectionEvents';
 import { objectionNotFound, type Amendment, type ObjectionStatus } from '../../ledger/objection';
+import type { CommandContext } from '../../ledger/ledger';
 import type { NewObjection, ObjectionActor, Objections } from '../../ledger/objections';
 import type { ObjectionsReadModel } from '../../projections/objectionsProjection';
 import type { ProjectionRunner } from '../../projections/runner';
@@ -48,8 +49,8 @@ const objectionIdOf = (req: Request): string => {
 };
 
 /** The acting principal as the objection commands know them: their own subject, and the senior rank. */
-const actorOf = (principal: Principal, idempotencyKey: string): ObjectionActor => ({
-  idempotencyKey,
+const actorOf = (principal: Principal, context: CommandContext): ObjectionActor => ({
+  ...context,
   actorId: principal.id,
   ...(principal.subjectId ? { subjectId: principal.subjectId } : {}),
   senior: principal.roles.includes('seniorAppealOfficer'),
@@ -70,7 +71,7 @@ export const objectionRoutes = (options: ObjectionRoutesOptions): Router => {
 
   /** An objection command on behalf of the authenticated principal, idempotent by its key. */
   const command = (run: (req: Request, actor: ObjectionActor) => Promise<CommandResponse>): RequestHandler =>
-    idempotent((req, { idempotencyKey, principal }) => run(req, actorOf(principal, idempotencyKey)));
+    idempotent((req, { principal, ...context }) => run(req, actorOf(principal, context)));
 
   /**
    * Requires `permission` on the objection in the path. Under an `own` grant (a resident) it must be about

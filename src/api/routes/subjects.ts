@@ -143,14 +143,14 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     '/subjects/:id/entries',
     authorize('entry:record'),
     validateBody(schemas, 'api/RecordEntryRequest.json'),
-    idempotent(async (req, { idempotencyKey, actorId, principal }) => {
+    idempotent(async (req, { principal, ...context }) => {
       const body = req.body as EntryBody;
       const authority = principal.authority;
       if (authority === undefined)
         throw new Problem('forbidden', 'a recorder acts for an authority; this token names none');
       const result = await ledger.recordEntry(
         { subjectId: req.params.id as string, ...body },
-        { idempotencyKey, actorId, authority },
+        { ...context, authority },
       );
       // Pending a second person's approval (four eyes): accepted, not yet in effect.
       return {
