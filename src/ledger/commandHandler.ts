@@ -109,7 +109,7 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
             schemaVersion: 1,
             actorId: options.actorId,
             idempotencyKey,
-            ...(options.requestFingerprint ? { requestFingerprint: options.requestFingerprint } : {}),
+            ...(index === 0 && options.requestFingerprint ? { requestFingerprint: options.requestFingerprint } : {}),
           },
         }) as NewLedgerEvent,
     );
