@@ -227,41 +227,36 @@ describe('the projection runner', () => {
     await runner.stop();
   });
 
-  it('rebuilds a projection whose version changed', async () => {
+  /** One subject folded, then the counts projection's saved version changed, and a second runner made on it. */
+  const versionChanged = async () => {
     const { db, store, runner } = setUp();
     const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
     runner.start();
     await runner.waitFor(result.position, 2_000);
     await runner.stop();
     db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'subjectCounts'").run();
-    db.prepare('DELETE FROM subject_counts').run();
     const rerun = createProjectionRunner({
       store,
       db,
       projections: [createScoreProjection(db), createSubjectCounts(db)],
       onFailure: () => undefined,
     });
+    return { db, rerun, position: result.position };
+  };
+
+  it('rebuilds a projection whose version changed', async () => {
+    const { db, rerun, position } = await versionChanged();
+    db.prepare('DELETE FROM subject_counts').run();
     rerun.start();
-    expect(await rerun.waitFor(result.position, 2_000)).toBe(true);
+    expect(await rerun.waitFor(position, 2_000)).toBe(true);
     expect(db.prepare('SELECT events FROM subject_counts').all()).toEqual([{ events: 1 }]);
     await rerun.stop();
   });
 
   it('leaves a projection of another version as it is until started: a command not following the projections', async () => {
-    const { db, store, runner } = setUp();
-    const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
-    runner.start();
-    await runner.waitFor(result.position, 2_000);
-    await runner.stop();
-    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'subjectCounts'").run();
-    const auditing = createProjectionRunner({
-      store,
-      db,
-      projections: [createScoreProjection(db), createSubjectCounts(db)],
-      onFailure: () => undefined,
-    });
+    const { db, rerun } = await versionChanged();
     expect(db.prepare('SELECT events FROM subject_counts').all()).toEqual([{ events: 1 }]);
-    await auditing.stop();
+    await rerun.stop();
     expect(db.prepare('SELECT version FROM projection_checkpoints WHERE name = ?').pluck().get('subjectCounts')).toBe(
       0,
     );
