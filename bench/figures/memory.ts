@@ -4,6 +4,7 @@ import { issueAuditorToken, type Headers } from '../credentials';
 import { removeDatabase } from '../databaseFiles';
 import { formatCount, formatQuantity } from '../format';
 import { below } from '../goals';
+import { runLedger } from '../ledgerCli';
 import { get, waitForProjections } from '../ledgerHttp';
 import { logHead } from '../logCounts';
 import { randomResident } from '../residents';
@@ -72,6 +73,9 @@ export const memory: Figure = {
   async measure({ settings, dbPath, population, credentials, scratchDirectory }) {
     const emptyPath = join(scratchDirectory, 'empty-ledger.db');
     try {
+      // A ledger with its scheme and nothing else, started as an operator starts one: the credentials commands work
+      // on an existing ledger only.
+      await runLedger(emptyPath, ['seed', '--residents', '0', '--organisations', '0']);
       const emptyAuditor = await issueAuditorToken(emptyPath);
       const readings = await alternate(
         settings.runs,
