@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { canonicalJson } from '../events/canonicalJson';
-import { freshIdempotencyKey } from '../ledger/commandHandler';
+import { freshIdempotencyKey, type CommandContext } from '../ledger/commandHandler';
 import { principalOf, type Principal } from './auth/principal';
 import type { IdempotencyRecords } from './idempotencyRecords';
 import { Problem } from './problems';
@@ -25,7 +25,7 @@ export interface CommandResponse {
 /** What a write route does once the key and actor are known. */
 export type IdempotentCommand = (
   req: Request,
-  context: { idempotencyKey: string; actorId: string; principal: Principal; requestFingerprint?: string },
+  context: CommandContext & { principal: Principal },
 ) => Promise<CommandResponse>;
 
 const fingerprintOf = (req: Request): string =>

@@ -7,8 +7,9 @@ import type { Sweep } from '../ledger/scheduler';
  * fingerprint (method, path and body) tells a retry from a different request that reuses the key.
  *
  * Records are kept for a retention period (forgetIdempotencyRecords), not for ever: a client retries within
- * minutes or hours. A retry after that still writes nothing, since event ids derive from the key and the request
- * (idempotency.ts, commandHandler.ts): it gets the same entry and position back, with its status as it stands then.
+ * minutes or hours. A retry after that still writes nothing, since event ids derive from the key (commandHandler.ts):
+ * it gets the same entry and position back, with its status as it stands then; and the ledger, which keeps the
+ * fingerprint with the command's first event, still refuses the key on a different request.
  */
 
 export interface StoredResponse {

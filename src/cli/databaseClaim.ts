@@ -61,13 +61,3 @@ export const claimDatabase = (dbPath: string, command: string): { release(): voi
     },
   };
 };
-
-/** Runs `use` with the database claimed for `command`, and releases it whatever happens. */
-export const whileClaimed = async <T>(dbPath: string, command: string, use: () => Promise<T>): Promise<T> => {
-  const claim = claimDatabase(dbPath, command);
-  try {
-    return await use();
-  } finally {
-    claim.release();
-  }
-};

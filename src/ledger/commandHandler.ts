@@ -41,20 +41,25 @@ export interface CommandOutcome<State> {
   replayed: boolean;
 }
 
+/** Who asks for a command, and under which key: the same key again is the same command, answered as a retry. */
+export interface CommandContext {
+  idempotencyKey: string;
+  actorId: string;
+  /**
+   * The API request the command came from, hashed, when it came with an Idempotency-Key: kept with its first event,
+   * so that the key reused on another request (once the API has forgotten its first answer) is refused, not answered
+   * with the first command's result.
+   */
+  requestFingerprint?: string;
+}
+
 export interface HandleCommandOptions<State> {
   store: EventStore;
   stream: string;
   /** Folds events onto a state (the initial one when none is given) into a new state, the one given left as it was. */
   fold: (events: readonly LedgerEvent[], state?: State) => State;
   decide: (state: State) => LedgerEvent[];
-  idempotencyKey: string;
-  actorId: string;
-  /**
-   * The API request the command came from, hashed, when it came with an Idempotency-Key: kept with its events, so
-   * that the key reused on another request (once the API has forgotten its first answer) is refused, not answered
-   * with the first command's result.
-   */
-  requestFingerprint?: string;
+  context: CommandContext;
   /** The states of streams folded before: a stream found there is read only after the revision it was folded to. */
   states?: StreamStates<State>;
 }
@@ -92,7 +97,8 @@ export const readStreamState = async <State>(
 };
 
 export const handleCommand = async <State>(options: HandleCommandOptions<State>): Promise<CommandOutcome<State>> => {
-  const { store, stream, idempotencyKey } = options;
+  const { store, stream, context } = options;
+  const { idempotencyKey, actorId, requestFingerprint } = context;
   const firstEventId = eventIdFor(idempotencyKey, 0);
   for (let attempt = 0; attempt <= conflictRetriesMax; attempt += 1) {
     const known = await readStreamState(options);
@@ -107,9 +113,9 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
           id: eventIdFor(idempotencyKey, index),
           metadata: {
             schemaVersion: 1,
-            actorId: options.actorId,
+            actorId,
             idempotencyKey,
-            ...(index === 0 && options.requestFingerprint ? { requestFingerprint: options.requestFingerprint } : {}),
+            ...(index === 0 && requestFingerprint ? { requestFingerprint } : {}),
           },
         }) as NewLedgerEvent,
     );
@@ -148,15 +154,16 @@ const replay = <State>(
   options: HandleCommandOptions<State>,
 ): CommandOutcome<State> => {
   const firstIndex = recorded.findIndex((event) => event.id === firstEventId);
+  const { idempotencyKey, requestFingerprint } = options.context;
   const first = recorded[firstIndex]?.metadata.requestFingerprint;
-  if (first !== undefined && options.requestFingerprint !== undefined && first !== options.requestFingerprint) {
+  if (first !== undefined && requestFingerprint !== undefined && first !== requestFingerprint) {
     throw new LedgerRuleViolation(
       'idempotency-key-reused',
-      `the idempotency key ${options.idempotencyKey} was first used for a different request`,
+      `the idempotency key ${idempotencyKey} was first used for a different request`,
     );
   }
   const ids = new Set(
-    Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(options.idempotencyKey, index)),
+    Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(idempotencyKey, index)),
   );
   const own = recorded.filter((event) => ids.has(event.id));
   return { state: stateOf(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };

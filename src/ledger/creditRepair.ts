@@ -49,9 +49,8 @@ export const decideCreditRepair = (
     }
     // The wait of the version the entry was judged under, or the current one's if shorter: a new version never
     // applies to the subject's disadvantage, and a lighter one applies to every entry.
-    const judgedUnder = schemes.versions.find((version) => version.version === entry.schemeVersion);
     const months = Math.min(
-      ...[judgedUnder, schemes.forReading(now)].map(
+      ...[schemes.version(entry.schemeVersion), schemes.forReading(now)].map(
         (scheme) => scheme?.dueProcess.repairMinimumMonths[entry.severity] ?? Infinity,
       ),
     );

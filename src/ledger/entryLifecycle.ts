@@ -211,7 +211,7 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
 const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
   requireStatus(entry, standing, 'entry-not-in-effect');
   const reasons = requireReasons(command.reasons);
-  const scheme = schemes.versions.find((version) => version.version === entry.schemeVersion);
+  const scheme = schemes.version(entry.schemeVersion);
   const rule = scheme && findRule(scheme, command.ruleCode ?? entry.ruleCode);
   if (!scheme || !rule) {
     throw new LedgerRuleViolation(
@@ -279,9 +279,8 @@ const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: Dec
       { amendedBy: entry.amendedBy },
     );
   }
-  const rule = schemes.versions
-    .find((version) => version.version === entry.schemeVersion)
-    ?.catalogue.find((item) => item.code === entry.ruleCode);
+  const scheme = schemes.version(entry.schemeVersion);
+  const rule = scheme && findRule(scheme, entry.ruleCode);
   if (!rule)
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
   checkAuthority(rule, command.authority);

@@ -1,6 +1,6 @@
 import type { EventStore, Position } from '../events/eventStore';
 import { subjectStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
-import { derivedId, handleCommand, readStreamState } from './commandHandler';
+import { derivedId, handleCommand, readStreamState, type CommandContext } from './commandHandler';
 import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import { decideSubject, type RecordEntry, type RegisterSubject, type SubjectCommand } from './subject';
@@ -12,12 +12,7 @@ import { foldSubject, type EntryRecord, type EntryStatus, type SubjectState } fr
  * an idempotency key; a retry with the same key returns the first result and writes nothing.
  */
 
-export interface CommandContext {
-  idempotencyKey: string;
-  actorId: string;
-  /** The API request's fingerprint, when it came with an Idempotency-Key: a retry must be the same request. */
-  requestFingerprint?: string;
-}
+export type { CommandContext };
 
 /** A recorder's command also says which authority they act for. */
 export interface RecordingContext extends CommandContext {
@@ -129,9 +124,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       fold: foldSubject,
       states: subjectStates,
       decide: (state) => decideSubject(command, state, { now: clock(), schemes }),
-      idempotencyKey: context.idempotencyKey,
-      actorId: context.actorId,
-      ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
+      context,
     });
   const written = ({ position, replayed }: Written): Written => ({ position, replayed });
 

@@ -19,7 +19,7 @@ import {
 } from './listingCodes';
 import { officialEvidenceKinds, type EvidenceKind, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
-import { addWorkingDays, CalendarNotCovering, coverEndsAt, type WorkingDayCalendar } from './workingDays';
+import { addWorkingDays, addWorkingDaysWithinCover, coverEndsAt, type WorkingDayCalendar } from './workingDays';
 
 /**
  * The listing decider: one stream per listing on the blacklist of judgment defaulters or the red list.
@@ -291,26 +291,6 @@ const requestRemoval = (
 };
 
 /**
- * The deadline `workingDays` after `instant`, or undefined when it falls after the calendar's last year while `now`
- * is still inside it: such a deadline has not passed. A clock past the calendar cannot tell, nor can a trigger
- * before its first year (the deadline may have passed long ago): both are refused.
- */
-const deadlineAfterNow = (
-  calendar: WorkingDayCalendar,
-  instant: Date,
-  workingDays: number,
-  now: Date,
-): Date | undefined => {
-  try {
-    return addWorkingDays(calendar, instant, workingDays);
-  } catch (error) {
-    const beyondLastYear = error instanceof CalendarNotCovering && Number(error.date.slice(0, 4)) > calendar.years.to;
-    if (beyondLastYear && now < coverEndsAt(calendar)) return undefined;
-    throw error;
-  }
-};
-
-/**
  * A removal is due the scheme's working days after its trigger; when one was requested earlier, the earlier
  * of the two deadlines holds, so a removal recorded under another reason cannot make a late one look in time.
  * A removal never waits for the calendar: its own deadline may fall in a year the calendar does not list yet (a
@@ -332,12 +312,12 @@ const remove = (command: RemoveListing, state: ListingState, context: ListingDec
   }
   const triggeredAt =
     command.reason === 'periodEnded' ? until : checkTrigger(listing, command.reason, command.triggeredAt, now);
-  const ownDeadline = deadlineAfterNow(
-    calendar,
-    triggeredAt,
-    schemeOf(schemes, listing).listings.removalDueWorkingDays,
-    now,
-  );
+  const { removalDueWorkingDays } = schemeOf(schemes, listing).listings;
+  // With the clock past the calendar, whether the deadline has passed cannot be told: addWorkingDays refuses.
+  const ownDeadline =
+    now < coverEndsAt(calendar)
+      ? addWorkingDaysWithinCover(calendar, triggeredAt, removalDueWorkingDays)
+      : addWorkingDays(calendar, triggeredAt, removalDueWorkingDays);
   const requested = state.removalRequest ? new Date(state.removalRequest.dueBy) : undefined;
   const known = [requested, ownDeadline].filter((deadline): deadline is Date => deadline !== undefined);
   const dueBy = known.sort((a, b) => a.getTime() - b.getTime())[0];
@@ -364,7 +344,7 @@ const existingListing = (state: ListingState, listingId: string): ListingAdded =
 
 /** The scheme version the listing was added under: its periods and deadlines stay those it was judged by. */
 const schemeOf = (schemes: SchemeBook, listing: ListingAdded): Scheme => {
-  const scheme = schemes.versions.find((version) => version.version === listing.schemeVersion);
+  const scheme = schemes.version(listing.schemeVersion);
   if (!scheme)
     throw new Error(`listing ${listing.listingId} names scheme ${listing.schemeVersion}, which is not published`);
   return scheme;

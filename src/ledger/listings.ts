@@ -63,9 +63,7 @@ export const createListings = ({ store, schemes, calendar, clock }: ListingsOpti
       stream: listingStream(command.listingId),
       fold: foldWith(initialListingState, evolveListing),
       decide: (state) => decideListing(command, state, { now: clock(), schemes, calendar }),
-      idempotencyKey: context.idempotencyKey,
-      actorId: context.actorId,
-      ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
+      context,
     });
     return { ...outcome, listingId: command.listingId };
   };

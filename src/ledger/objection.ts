@@ -471,7 +471,7 @@ const existingObjection = (state: ObjectionState, objectionId: string): Objectio
 
 /** The periods of the scheme version the objection was filed under: they run it to its end. */
 const dueProcessOf = (schemes: SchemeBook, filed: ObjectionFiled): DueProcess => {
-  const scheme = schemes.versions.find((version) => version.version === filed.schemeVersion);
+  const scheme = schemes.version(filed.schemeVersion);
   if (!scheme)
     throw new Error(`objection ${filed.objectionId} names scheme ${filed.schemeVersion}, which is not published`);
   return scheme.dueProcess;

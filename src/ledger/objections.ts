@@ -149,19 +149,13 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
   const judge = (command: ObjectionCommand, state: ObjectionState, now: Date) =>
     decideObjection(command, state, { now, schemes, calendar });
 
-  const record = (
-    command: ObjectionCommand,
-    { idempotencyKey, actorId, requestFingerprint }: CommandContext,
-    now: Date,
-  ) =>
+  const record = (command: ObjectionCommand, context: CommandContext, now: Date) =>
     handleCommand<ObjectionState>({
       store,
       stream: objectionStream(command.objectionId),
       fold: foldObjection,
       decide: (state) => judge(command, state, now),
-      idempotencyKey,
-      actorId,
-      ...(requestFingerprint ? { requestFingerprint } : {}),
+      context,
     });
 
   const written = (objectionId: string, outcome: { position: Position; replayed: boolean }): Written => ({

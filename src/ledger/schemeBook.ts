@@ -11,6 +11,8 @@ export interface SchemeBook {
   inForceAt(instant: Date): Scheme | undefined;
   /** The version in force at `instant`, or the first one when `instant` precedes them all. */
   forReading(instant: Date): Scheme;
+  /** The version of this name, as an entry, a listing or an objection records the one it was judged under. */
+  version(version: string): Scheme | undefined;
 }
 
 export const createSchemeBook = (versions: readonly Scheme[]): SchemeBook => {
@@ -18,9 +20,11 @@ export const createSchemeBook = (versions: readonly Scheme[]): SchemeBook => {
   const sorted = [...versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   const inForceAt = (instant: Date): Scheme | undefined =>
     sorted.filter((scheme) => parseDate(scheme.effectiveFrom) <= instant).at(-1);
+  const byVersion = new Map(sorted.map((scheme) => [scheme.version, scheme]));
   return {
     versions: sorted,
     inForceAt,
     forReading: (instant) => inForceAt(instant) ?? (sorted[0] as Scheme),
+    version: (version) => byVersion.get(version),
   };
 };

@@ -17,7 +17,9 @@ import { formatDate, parseDate } from './calendar';
  * - Outside the years it covers, the calendar answers nothing and throws CalendarNotCovering. Weekends alone
  *   would be wrong by the holidays and make-up days of that year, in either direction, and a removal's
  *   `late` is recorded for ever in an immutable event: better a refusal the operator sees (and fixes by
- *   adding the year from the State Council notice, published each autumn) than a wrong fact.
+ *   adding the year from the State Council notice, published each autumn) than a wrong fact. The one fact it can
+ *   state past its last year is that a deadline there has not passed yet (addWorkingDaysWithinCover, and
+ *   hasDeadlinePassed below), which a removal from a list needs at the year's end.
  */
 
 export const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -122,19 +124,43 @@ const checkCount = (workingDays: number): void => {
 };
 
 /**
- * The deadline `workingDays` working days after `instant`: the end (24:00 local) of the n-th working day
- * after the instant's local day. Throws CalendarNotCovering when a day it must look at lies outside the
- * calendar's years, which also bounds the walk.
+ * The n-th working day after the instant's local day, or undefined when the walk reaches a day after the calendar's
+ * last year first. A day before its first year throws CalendarNotCovering.
  */
-export const addWorkingDays = (calendar: WorkingDayCalendar, instant: Date, workingDays: number): Date => {
+const nthWorkingDayAfter = (calendar: WorkingDayCalendar, instant: Date, workingDays: number): string | undefined => {
   checkCount(workingDays);
   let day = localDayOf(calendar, instant);
   let counted = 0;
   while (counted < workingDays) {
     day = nextDay(day);
+    if (Number(day.slice(0, 4)) > calendar.years.to) return undefined;
     if (isWorkingDay(calendar, day)) counted += 1;
   }
+  return day;
+};
+
+/**
+ * The deadline `workingDays` working days after `instant`: the end (24:00 local) of the n-th working day
+ * after the instant's local day. Throws CalendarNotCovering when a day it must look at lies outside the
+ * calendar's years, which also bounds the walk.
+ */
+export const addWorkingDays = (calendar: WorkingDayCalendar, instant: Date, workingDays: number): Date => {
+  const day = nthWorkingDayAfter(calendar, instant, workingDays);
+  if (day === undefined) throw new CalendarNotCovering(calendar.id, `${calendar.years.to + 1}-01-01`, calendar.years);
   return endOfLocalDay(calendar, day);
+};
+
+/**
+ * addWorkingDays, or undefined when the deadline falls after the calendar's last year: a caller whose clock is still
+ * inside the calendar knows such a deadline has not passed. A trigger before its first year still throws.
+ */
+export const addWorkingDaysWithinCover = (
+  calendar: WorkingDayCalendar,
+  instant: Date,
+  workingDays: number,
+): Date | undefined => {
+  const day = nthWorkingDayAfter(calendar, instant, workingDays);
+  return day === undefined ? undefined : endOfLocalDay(calendar, day);
 };
 
 /**

@@ -210,7 +210,7 @@ export const createListingsProjection = (
   };
 
   const onAdded = (data: ListingAdded, event: FoldedEvent): void => {
-    const scheme = schemes.versions.find((version) => version.version === data.schemeVersion);
+    const scheme = schemes.version(data.schemeVersion);
     if (!scheme)
       throw new Error(`listing ${data.listingId} names scheme ${data.schemeVersion}, which is not published`);
     const record: ListingRecord = {

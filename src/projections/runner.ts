@@ -179,11 +179,11 @@ export const createProjectionRunner = ({
   let following: Promise<void> | undefined;
   let failed: { error: unknown } | undefined;
 
-  /** Answers every waiter `reached`, now. */
-  const releaseWaiters = (reached: boolean): void => {
+  /** Answers every waiter now that its position will not be reached: the runner stopped or failed. */
+  const releaseWaiters = (): void => {
     for (const waiter of waiters) {
       clearTimeout(waiter.timer);
-      waiter.resolve(reached);
+      waiter.resolve(false);
     }
     waiters = [];
   };
@@ -208,7 +208,7 @@ export const createProjectionRunner = ({
     } catch (error) {
       failed = { error };
       // Nothing will reach their positions now: those waiting are told at once rather than at their timeouts.
-      releaseWaiters(false);
+      releaseWaiters();
       onFailure(error);
     }
   };
@@ -239,7 +239,7 @@ export const createProjectionRunner = ({
       subscription = undefined;
       await current?.close();
       await following;
-      releaseWaiters(false);
+      releaseWaiters();
     },
     position: lowestCheckpoint,
     failure: () => failed,

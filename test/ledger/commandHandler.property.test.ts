@@ -59,8 +59,7 @@ describe('commands on a stream with its states kept', () => {
               decidedOn.push(state);
               return registering(value, count);
             },
-            idempotencyKey: `key-${key}`,
-            actorId: 'clerk',
+            context: { idempotencyKey: `key-${key}`, actorId: 'clerk' },
             states: writers[writer],
           });
           await (twice

@@ -31,9 +31,17 @@ const options = (
     (seen: number) => seen + 1,
   ),
   decide,
-  idempotencyKey,
-  actorId: 'clerk',
+  context: { idempotencyKey, actorId: 'clerk' },
   ...(states ? { states } : {}),
+});
+
+/** The options of a command that came from the API request with this fingerprint. */
+const fingerprinted = <State>(
+  base: HandleCommandOptions<State>,
+  requestFingerprint: string,
+): HandleCommandOptions<State> => ({
+  ...base,
+  context: { ...base.context, requestFingerprint },
 });
 
 /** Another writer appends to the stream between this command's read and its append. */
@@ -109,23 +117,43 @@ describe('handling a command', () => {
 
   it('refuses a command under a key whose first command came from a different request, writing nothing', async () => {
     const store = createInMemoryEventStore();
-    await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'first request' });
+    await handleCommand(
+      fingerprinted(
+        options(store, () => [registered]),
+        'first request',
+      ),
+    );
     await expect(
-      handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'another request' }),
+      handleCommand(
+        fingerprinted(
+          options(store, () => [registered]),
+          'another request',
+        ),
+      ),
     ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
     expect(await store.getStreamRevision(stream)).toBe(0n);
   });
 
   it('answers as a retry the same request, and a command whose first came with no fingerprint (stored before them)', async () => {
     const store = createInMemoryEventStore();
-    const first = await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'the request' });
-    const retry = await handleCommand({ ...options(store, () => [registered]), requestFingerprint: 'the request' });
+    const first = await handleCommand(
+      fingerprinted(
+        options(store, () => [registered]),
+        'the request',
+      ),
+    );
+    const retry = await handleCommand(
+      fingerprinted(
+        options(store, () => [registered]),
+        'the request',
+      ),
+    );
     expect(retry).toEqual({ ...first, replayed: true });
     const older = await handleCommand({ ...options(store, () => [registered], 'key-2'), stream: 'subject-s2' });
     const later = await handleCommand({
       ...options(store, () => [registered], 'key-2'),
       stream: 'subject-s2',
-      requestFingerprint: 'the request',
+      context: { idempotencyKey: 'key-2', actorId: 'clerk', requestFingerprint: 'the request' },
     });
     expect(later).toEqual({ ...older, replayed: true });
   });
@@ -191,8 +219,7 @@ describe('handling a command', () => {
           ...events.flatMap((event) => (event.type === 'SubjectRegistered' ? [event.data.baseline] : [])),
         ],
         decide,
-        idempotencyKey,
-        actorId: 'clerk',
+        context: { idempotencyKey, actorId: 'clerk' },
         states,
       });
       const registering = (baseline: number) => () => [{ ...registered, data: { ...registered.data, baseline } }];
