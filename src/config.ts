@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { defaultCalendarPath } from './ledger/calendarLoader';
 import { defaultSchemePath } from './ledger/schemeLoader';
@@ -23,6 +24,8 @@ export interface Config {
   rateLimitPerMinute: number;
   failedAuthenticationsPerMinute: number;
   proofsPerMinute: number;
+  /** The proxies in front of the ledger whose X-Forwarded-For names the client; none unless set. */
+  trustProxy?: TrustProxy;
   schedulerIntervalSeconds: number;
   checkpointHours: number;
   idempotencyDays: number;
@@ -86,6 +89,37 @@ const instantFrom = (name: string, text: string): Date => {
   return instant;
 };
 
+/**
+ * Which proxies' X-Forwarded-For to believe, as express's `trust proxy` takes it: how many hops in front of the
+ * ledger, or which addresses and subnets (and express's names loopback, linklocal, uniquelocal). Without it, the
+ * client of every limit per address is the connection's peer, so behind a proxy every caller shares one address.
+ */
+export type TrustProxy = number | string[];
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+
+const isProxyAddress = (entry: string): boolean => {
+  if (proxyNames.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  const bitsMax = version === 6 ? 128 : 32;
+  return (
+    version !== 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= bitsMax))
+  );
+};
+
+const trustProxyFrom = (text: string): TrustProxy => {
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const wrong = entries.find((entry) => !isProxyAddress(entry));
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      `LEDGER_TRUST_PROXY must be a number of proxies or addresses and subnets separated by commas, not ${wrong}`,
+    );
+  }
+  return entries;
+};
+
 const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(process.cwd(), path));
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Config> => {
@@ -117,5 +151,6 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       env.LEDGER_FAILED_AUTH_PER_MINUTE ?? '20',
     ),
     proofsPerMinute: positiveIntegerFrom('LEDGER_PROOFS_PER_MINUTE', env.LEDGER_PROOFS_PER_MINUTE ?? '30'),
+    ...(env.LEDGER_TRUST_PROXY ? { trustProxy: trustProxyFrom(env.LEDGER_TRUST_PROXY) } : {}),
   });
 };

@@ -34,6 +34,7 @@ import { createObjections } from './ledger/objections';
 import { createObjectionDeadlines, missedObjectionDeadlines } from './ledger/objectionDeadlines';
 import { registerListingMetrics } from './projections/listingMetrics';
 import { schemaRegistry } from './schemaRegistry';
+import type { TrustProxy } from './config';
 
 /**
  * The composition root: opens the SQLite file (read models, directory, idempotency records, and the
@@ -66,6 +67,8 @@ export interface LedgerServiceOptions {
   createDatabase?: boolean;
   /** Public inclusion and consistency proofs a minute per client address. */
   proofsPerMinute?: number;
+  /** The proxies whose X-Forwarded-For names the client (LEDGER_TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
   /** Hours between scheduled checkpoints. */
   checkpointHours?: number;
   /** Days an idempotency key's first response is kept to be returned again (default 7). */
@@ -238,6 +241,7 @@ export const openLedgerService = async (options: LedgerServiceOptions): Promise<
       failedAuthenticationsPerMinute: options.failedAuthenticationsPerMinute ?? 20,
       proofsPerMinute: options.proofsPerMinute ?? 30,
     },
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     clock,
     version: scheme.version,
     onUnexpectedError: (error: unknown, req: Request) => logger.error({ err: error, path: req.path }, 'request failed'),

@@ -1,7 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventStore } from '../events/eventStore';
-import { accessLogStream, type AccessRecord, type RecordsAccessed } from '../events/ledgerEvents';
-import { purposeOf } from './accessPurpose';
+import { accessLogStream, type AccessPurpose, type AccessRecord, type RecordsAccessed } from '../events/ledgerEvents';
 import type { Principal } from './auth/principal';
 
 /**
@@ -31,6 +30,8 @@ export const accessRecordsPendingMaxDefault = 10_000;
 export interface Access {
   subjectId: string;
   viewer: Principal;
+  /** Why the viewer read it: from the role the read was granted in (accessPurpose.ts). */
+  purpose: AccessPurpose;
   what: string;
 }
 
@@ -140,12 +141,12 @@ export const createAccessRecorder = ({
   };
 
   return {
-    record({ subjectId, viewer, what }) {
+    record({ subjectId, viewer, purpose, what }) {
       waiting.push({
         subjectId,
         viewerId: viewer.id,
         viewerRoles: [...viewer.roles],
-        purpose: purposeOf(viewer.roles),
+        purpose,
         what,
         at: clock().toISOString(),
       });

@@ -34,6 +34,7 @@ import { buildOpenApiDocument } from './openapi';
 import { Problem, problemHandler, problemTypes, problemTypeUri } from './problems';
 import { schemeRoutes } from './routes/scheme';
 import { subjectRoutes } from './routes/subjects';
+import type { TrustProxy } from '../config';
 
 /**
  * The express app, built from its dependencies and never listening itself: tests build it in process,
@@ -66,6 +67,8 @@ export interface AppDependencies {
   accessLog: AccessLogReadModel;
   recorder: AccessRecorder;
   rateLimits: RateLimits;
+  /** The proxies whose X-Forwarded-For names the client of the limits per address (LEDGER_TRUST_PROXY). */
+  trustProxy?: TrustProxy;
   listings: Listings;
   listingsView: ListingsReadModel;
   objections: Objections;
@@ -87,6 +90,7 @@ export const createApp = (deps: AppDependencies): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(helmet());
   app.use(express.json({ limit: bodySizeLimit, strict: true, type: 'application/json' }));
   app.use(limitBodyDepth());

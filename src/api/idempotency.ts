@@ -28,6 +28,14 @@ export type IdempotentCommand = (
   context: CommandContext & { principal: Principal },
 ) => Promise<CommandResponse>;
 
+/**
+ * The key as the ledger keeps it, scoped to the actor. An actor id may contain ':' (`urn:...`), so such an id is
+ * prefixed with its length: actor `a` with key `b:k` and actor `a:b` with key `k` stay apart. Ids without one (never
+ * containing '#' either) keep the plain form every key stored so far has.
+ */
+const actorScopedKey = (actorId: string, key: string): string =>
+  actorId.includes(':') ? `${actorId.length}#${actorId}:${key}` : `${actorId}:${key}`;
+
 const fingerprintOf = (req: Request): string =>
   createHash('sha256')
     .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
@@ -47,7 +55,7 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
         errors: [{ in: 'header', field: idempotencyKeyHeader, message: '1 to 255 visible ASCII characters' }],
       });
     }
-    const idempotencyKey = `${actorId}:${header ?? freshIdempotencyKey()}`;
+    const idempotencyKey = actorScopedKey(actorId, header ?? freshIdempotencyKey());
     const fingerprint = fingerprintOf(req);
     const earlier = records.find(idempotencyKey);
     if (earlier) {

@@ -38,10 +38,16 @@ const ref = (path: string, fragment = ''): { $ref: string } => ({
 });
 
 const json = (schema: Json) => ({ 'application/json': { schema } });
-const problem = (description: string) => ({
+const header = (description: string, schema: Json = { type: 'string' }) => ({ description, schema });
+const retryAfter = header('Seconds to wait before trying again', { type: 'integer', minimum: 1 });
+const problem = (description: string, headers?: Record<string, Json>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: ref('api/responses.json', '/$defs/Problem') } },
 });
+/** Answers that tell the client to come back later say when. */
+const problemWithRetry = (status: string, description: string) =>
+  status === '429' || status === '503' ? problem(description, { 'Retry-After': retryAfter }) : problem(description);
 
 const idParameter = (schema: Json) => ({ name: 'id', in: 'path', required: true, schema });
 const subjectId = idParameter(ref('common.json', '/$defs/subjectId'));
@@ -52,8 +58,9 @@ const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'A retry with the same key returns the first response and writes nothing.',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description:
+    'A retry with the same key returns the first response (marked Idempotent-Replayed: true) and writes nothing.',
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
 };
 
 /** The error answers every operation can give, by the kind of operation. */
@@ -62,9 +69,19 @@ const errorsOf = (kind: 'read' | 'write' | 'public') => {
   const auth = {
     '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
     '403': problem('The role, authority or purpose does not allow this'),
-    '429': problem('Too many requests; see Retry-After'),
+    '429': problemWithRetry('429', 'Too many requests; see Retry-After'),
   };
-  if (kind === 'read') return { ...auth, '400': problem('A query parameter is malformed or unknown') };
+  if (kind === 'read') {
+    return {
+      ...auth,
+      '400': problem('A query parameter is malformed or unknown'),
+      '503': problemWithRetry(
+        '503',
+        'The access log cannot record the read just now (access-log-unavailable), or the read model has not reached ' +
+          'minPosition (projection-behind); see Retry-After',
+      ),
+    };
+  }
   return {
     ...auth,
     '400': problem('The body breaks its schema (the problem names the field), or is not JSON'),
@@ -83,6 +100,12 @@ interface OperationSpec {
   query?: string;
   body?: string;
   response: [status: string, description: string, schema: Json];
+  /** Another answer that is not an error (a 202 beside a 201). */
+  alsoAnswers?: [status: string, description: string, schema: Json];
+  /** The success answer's media type, when not JSON. */
+  mediaType?: string;
+  /** The success answer carries a Location header: the created resource. */
+  location?: boolean;
   errors?: Record<string, string>;
 }
 
@@ -98,8 +121,25 @@ const queryParameters = (schemas: SchemaRegistry, path: string): Json[] => {
   }));
 };
 
+const successHeaders = (spec: OperationSpec) => ({
+  ...(spec.location ? { Location: header('Where the created resource is read') } : {}),
+  ...(spec.kind === 'write'
+    ? { 'Idempotent-Replayed': header('`true` on the first response returned again to a retry', { const: 'true' }) }
+    : {}),
+});
+
+const success = (spec: OperationSpec, [status, description, schema]: [string, string, Json]) => {
+  const headers = successHeaders(spec);
+  return {
+    [status]: {
+      description,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: spec.mediaType ? { [spec.mediaType]: { schema } } : json(schema),
+    },
+  };
+};
+
 const operation = (schemas: SchemaRegistry, spec: OperationSpec) => {
-  const [status, description, schema] = spec.response;
   return {
     summary: spec.summary,
     ...(spec.kind === 'public' ? { security: [] } : {}),
@@ -110,15 +150,17 @@ const operation = (schemas: SchemaRegistry, spec: OperationSpec) => {
     ],
     ...(spec.body ? { requestBody: { required: true, content: json(ref(spec.body)) } } : {}),
     responses: {
-      [status]: { description, content: json(schema) },
+      ...success(spec, spec.response),
+      ...(spec.alsoAnswers ? success(spec, spec.alsoAnswers) : {}),
       ...errorsOf(spec.kind),
-      ...Object.fromEntries(Object.entries(spec.errors ?? {}).map(([code, text]) => [code, problem(text)])),
+      ...Object.fromEntries(
+        Object.entries(spec.errors ?? {}).map(([code, text]) => [code, problemWithRetry(code, text)]),
+      ),
     },
   };
 };
 
 const response = (file: string, name: string): Json => ref(`api/${file}`, `/$defs/${name}`);
-const behind = { '503': 'The read model has not reached minPosition yet' };
 
 const operations: Record<string, Record<string, OperationSpec>> = {
   '/v1/scheme': {
@@ -134,6 +176,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'write',
       body: 'api/RegisterSubjectRequest.json',
       response: ['201', 'Registered', response('responses.json', 'SubjectCreated')],
+      location: true,
     },
   },
   '/v1/subjects/{id}': {
@@ -143,7 +186,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       path: [subjectId],
       query: 'api/ReadQuery.json',
       response: ['200', 'The subject', response('responses.json', 'Subject')],
-      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
+      errors: { '404': 'No such subject (or not one the caller may see)' },
     },
   },
   '/v1/subjects/{id}/entries': {
@@ -153,6 +196,11 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       path: [subjectId],
       body: 'api/RecordEntryRequest.json',
       response: ['201', 'Recorded and in effect', response('responses.json', 'EntryRecorded')],
+      alsoAnswers: [
+        '202',
+        "Recorded pending a second person's approval (four eyes): it does not count until approved",
+        response('responses.json', 'EntryRecorded'),
+      ],
       errors: { '404': 'No such subject' },
     },
   },
@@ -161,9 +209,9 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       summary: "The subject's score and grade now, with the explanation behind them",
       kind: 'read',
       path: [subjectId],
-      query: 'api/ReadQuery.json',
+      query: 'api/ScoreQuery.json',
       response: ['200', 'The score', response('responses.json', 'Score')],
-      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
+      errors: { '404': 'No such subject (or not one the caller may see)' },
     },
   },
   '/v1/subjects/{id}/history': {
@@ -173,7 +221,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       path: [subjectId],
       query: 'api/HistoryQuery.json',
       response: ['200', 'A page of history', response('responses.json', 'History')],
-      errors: { '404': 'No such subject (or not one the caller may see)', ...behind },
+      errors: { '404': 'No such subject (or not one the caller may see)' },
     },
   },
   '/v1/subjects/{id}/listings': {
@@ -183,7 +231,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       path: [subjectId],
       query: 'api/ReadQuery.json',
       response: ['200', "The subject's listings", response('listingResponses.json', 'SubjectListings')],
-      errors: { '404': 'Not one the caller may see', ...behind },
+      errors: { '404': 'Not one the caller may see' },
     },
   },
   '/v1/subjects/{id}/access-log': {
@@ -202,7 +250,6 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'read',
       query: 'api/ApprovalsQuery.json',
       response: ['200', 'A page of proposals', response('responses.json', 'ApprovalPage')],
-      errors: behind,
     },
   },
   '/v1/entries/{entryId}/approval': {
@@ -309,7 +356,6 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'read',
       query: 'api/BlacklistQuery.json',
       response: ['200', 'A page of listings', response('listingResponses.json', 'ListingPage')],
-      errors: behind,
     },
   },
   '/v1/redlist': {
@@ -318,7 +364,6 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'read',
       query: 'api/RedlistQuery.json',
       response: ['200', 'A page of listings', response('listingResponses.json', 'ListingPage')],
-      errors: behind,
     },
   },
   '/v1/listings/removals-overdue': {
@@ -327,7 +372,6 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'read',
       query: 'api/OverdueRemovalsQuery.json',
       response: ['200', 'The overdue queue', response('listingResponses.json', 'OverdueRemovals')],
-      errors: behind,
     },
   },
   '/v1/objections': {
@@ -336,6 +380,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'write',
       body: 'api/FileObjectionRequest.json',
       response: ['201', 'Filed, with its deadlines', response('objectionResponses.json', 'ObjectionFiled')],
+      location: true,
       errors: {
         '404': 'No such entry (or not one of the caller’s)',
         '503': 'The working-day calendar does not cover the deadline',
@@ -346,7 +391,6 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'read',
       query: 'api/ObjectionQueueQuery.json',
       response: ['200', 'A page of the queue', response('objectionResponses.json', 'ObjectionQueue')],
-      errors: behind,
     },
   },
   '/v1/objections/{id}': {
@@ -356,7 +400,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       path: [objectionId],
       query: 'api/ReadQuery.json',
       response: ['200', 'The objection', response('objectionResponses.json', 'Objection')],
-      errors: { '404': 'No such objection (or not one the caller may see)', ...behind },
+      errors: { '404': 'No such objection (or not one the caller may see)' },
     },
   },
   '/v1/objections/{id}/evidence': {
@@ -450,7 +494,11 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'public',
       query: 'api/InclusionProofQuery.json',
       response: ['200', 'The proof', { type: 'object' }],
-      errors: { '400': 'A query parameter is malformed', '422': 'The position or size is outside the log' },
+      errors: {
+        '400': 'A query parameter is malformed',
+        '422': 'The position or size is outside the log',
+        '429': 'Too many proofs from this address this minute (LEDGER_PROOFS_PER_MINUTE)',
+      },
     },
   },
   '/v1/proofs/consistency': {
@@ -459,7 +507,11 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       kind: 'public',
       query: 'api/ConsistencyProofQuery.json',
       response: ['200', 'The proof', { type: 'object' }],
-      errors: { '400': 'A query parameter is malformed', '422': 'The sizes are outside the log' },
+      errors: {
+        '400': 'A query parameter is malformed',
+        '422': 'The sizes are outside the log',
+        '429': 'Too many proofs from this address this minute (LEDGER_PROOFS_PER_MINUTE)',
+      },
     },
   },
   '/v1/verify': {
@@ -474,6 +526,34 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       summary: 'Prometheus metrics (overdue listing removals). Auditors and operators.',
       kind: 'read',
       response: ['200', 'Metrics in the Prometheus text format', { type: 'string' }],
+      mediaType: 'text/plain; version=0.0.4',
+    },
+  },
+  '/healthz': {
+    get: {
+      summary: 'Liveness, how far the read models have got, and how long the working-day calendar still answers',
+      kind: 'public',
+      response: ['200', 'Serving', { type: 'object' }],
+    },
+  },
+  '/openapi.json': {
+    get: { summary: 'This document', kind: 'public', response: ['200', 'The OpenAPI document', { type: 'object' }] },
+  },
+  '/problems/{code}': {
+    get: {
+      summary: 'What a problem type means: its status and title',
+      kind: 'public',
+      path: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+      response: ['200', 'The problem type', { type: 'object' }],
+      errors: { '404': 'No such problem type' },
+    },
+  },
+  '/.well-known/ledger-checkpoint-key.pem': {
+    get: {
+      summary: "The public key (Ed25519) that checks the ledger's signed checkpoints",
+      kind: 'public',
+      response: ['200', 'The key', { type: 'string' }],
+      mediaType: 'application/x-pem-file',
     },
   },
 };

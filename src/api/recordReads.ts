@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AccessRecorder } from './accessRecorder';
+import { purposeOf } from './accessPurpose';
+import { grantedRolesOf } from './auth/authenticate';
 import { principalOf } from './auth/principal';
 import { Problem } from './problems';
 
@@ -35,8 +37,9 @@ export const recordReads =
     res.once('close', () => {
       if (!res.headersSent || res.statusCode >= 400) return;
       try {
+        const purpose = purposeOf(grantedRolesOf(res) ?? viewer.roles);
         for (const subjectId of new Set(subjectsOf(req, res))) {
-          if (subjectId !== viewer.subjectId) recorder.record({ subjectId, viewer, what });
+          if (subjectId !== viewer.subjectId) recorder.record({ subjectId, viewer, purpose, what });
         }
       } catch (error) {
         recorder.reportFailure(error);

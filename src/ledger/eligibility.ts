@@ -12,7 +12,6 @@ export type EligibilityReason =
   | 'RESTRICTED_BY_LISTING'
   | 'RESTRICTED_AS_RESPONSIBLE_PERSON'
   | 'GRADE_QUALIFIES'
-  | 'GRADE_QUALIFIES_PENDING_OBJECTION'
   | 'GRADE_BELOW_MINIMUM';
 
 export interface Eligibility {
@@ -35,10 +34,10 @@ const reaches = (grade: Grade, perk: Perk): boolean => gradeRank(grade) <= grade
 
 /**
  * Does the subject's grade reach the perk's minimum? An entry under objection alone never denies a perk:
- * when the grade falls short only because of disputed entries, the perk is granted.
+ * when the grade falls short only because of disputed entries, the perk is granted, with the same reason as any
+ * other grant: that the subject disputes an entry is their history, which a consumer never learns (DESIGN §1.6).
  */
-export const perkEligibility = (perk: Perk, grade: Grade, gradeWithoutDisputed: Grade): Eligibility => {
-  if (reaches(grade, perk)) return { eligible: true, reason: 'GRADE_QUALIFIES' };
-  if (reaches(gradeWithoutDisputed, perk)) return { eligible: true, reason: 'GRADE_QUALIFIES_PENDING_OBJECTION' };
-  return { eligible: false, reason: 'GRADE_BELOW_MINIMUM' };
-};
+export const perkEligibility = (perk: Perk, grade: Grade, gradeWithoutDisputed: Grade): Eligibility =>
+  reaches(grade, perk) || reaches(gradeWithoutDisputed, perk)
+    ? { eligible: true, reason: 'GRADE_QUALIFIES' }
+    : { eligible: false, reason: 'GRADE_BELOW_MINIMUM' };

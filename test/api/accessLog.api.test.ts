@@ -66,9 +66,9 @@ beforeEach(async () => {
     app.use(authenticateFromTestHeader);
     app.use('/v1', accessLogRoutes({ accessLog, recorder, authorize, schemas, runner }));
   });
-  recorder.record({ subjectId: 'wang', viewer: approver, what: 'history' });
-  recorder.record({ subjectId: 'li', viewer: approver, what: 'score' });
-  recorder.record({ subjectId: 'wang', viewer: consumer, what: 'eligibility' });
+  recorder.record({ subjectId: 'wang', viewer: approver, purpose: 'approval', what: 'history' });
+  recorder.record({ subjectId: 'li', viewer: approver, purpose: 'approval', what: 'score' });
+  recorder.record({ subjectId: 'wang', viewer: consumer, purpose: 'eligibility', what: 'eligibility' });
   runner.start();
   await settle();
 });

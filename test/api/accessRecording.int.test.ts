@@ -51,4 +51,34 @@ describe('access records', () => {
     expect(await accessLogOf(reopened, 'wang')).toEqual([]);
     await reopened.close();
   });
+
+  it("state the purpose of the role the read was granted in, not of the viewer's first role", async () => {
+    const service = await openTestService({ dbPath: join(folder.path, 'purpose.db') });
+    await registerPerson(service, 'wang');
+    await service.runner.catchUp(2_000);
+    // Of the two roles, only the auditor's may read a history.
+    const clerk = await bearer(service, { subject: 'clerk-ma', roles: ['recorder', 'auditor'], authority: 'court' });
+    await request(service.app).get('/v1/subjects/wang/history').set(clerk).expect(200);
+    await service.recorder.flush();
+    await service.runner.catchUp(2_000);
+    expect(await accessLogOf(service, 'wang')).toEqual([
+      expect.objectContaining({ viewerId: 'clerk-ma', viewerRoles: ['recorder', 'auditor'], purpose: 'audit' }),
+    ]);
+    await service.close();
+  });
+
+  it("record a read of a subject's listings that finds none: that they are not listed was disclosed", async () => {
+    const service = await openTestService({ dbPath: join(folder.path, 'no-listings.db') });
+    await registerPerson(service, 'wang');
+    await service.runner.catchUp(2_000);
+    const { auditor } = await signIn(service);
+    const read = await request(service.app).get('/v1/subjects/wang/listings').set(auditor).expect(200);
+    expect(read.body.items).toEqual([]);
+    await service.recorder.flush();
+    await service.runner.catchUp(2_000);
+    expect(await accessLogOf(service, 'wang')).toEqual([
+      expect.objectContaining({ viewerId: 'auditor-chen', what: 'listings' }),
+    ]);
+    await service.close();
+  });
 });

@@ -85,8 +85,27 @@ describe('a bearer token', () => {
       .setSubject('auditor-chen')
       .setIssuer('credit-ledger')
       .setAudience('credit-ledger-api')
+      .setIssuedAt(nowSeconds())
       .sign(localSigningKeys(service.db, testNow).privateKey);
     await expectUnauthenticated({ Authorization: `Bearer ${token}` }, /exp/);
+  });
+
+  it('is refused without the time it was issued (iat)', async () => {
+    const token = await new SignJWT({ roles: ['auditor'] })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject('auditor-chen')
+      .setIssuer('credit-ledger')
+      .setAudience('credit-ledger-api')
+      .setExpirationTime(nowSeconds() + 600)
+      .sign(localSigningKeys(service.db, testNow).privateKey);
+    await expectUnauthenticated({ Authorization: `Bearer ${token}` }, /iat/);
+  });
+
+  it('is refused more than 30 days after it was issued, whatever its expiry says', async () => {
+    const longLived = await signed({}, (jwt) => jwt.setExpirationTime(nowSeconds() + 365 * 24 * 60 * 60));
+    expect((await scoreOf('wang', { Authorization: `Bearer ${longLived}` })).status).toBe(200);
+    clock.set(new Date(testNow.getTime() + 31 * 24 * 60 * 60 * 1000));
+    await expectUnauthenticated({ Authorization: `Bearer ${longLived}` }, /iat|age/);
   });
 
   it('is refused when tampered with', async () => {

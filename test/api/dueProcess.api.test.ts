@@ -155,6 +155,24 @@ describe('credit repair through the API', () => {
     expect(response.status).toBe(404);
   });
 
+  it('answers another resident as if the entry did not exist: no word of whose it is', async () => {
+    const entryId = await postedTicket();
+    const other = await bearer(service, { subject: 'wang', roles: ['resident'], subjectId: 'wang' });
+    const repairOf = (id: string) =>
+      app()
+        .post(`/v1/entries/${id}/repair`)
+        .set(other)
+        .send({ proof: [evidenceOf('trafficTicket', 'PAID-1')] });
+    const someoneElses = await repairOf(entryId);
+    const none = await repairOf('00000000-0000-4000-8000-000000000000');
+    expect([someoneElses.body.type, none.body.type]).toEqual([
+      '/problems/entry-not-found',
+      '/problems/entry-not-found',
+    ]);
+    expect(someoneElses.body.subjectId).toBeUndefined();
+    expect(someoneElses.body.detail).toBe(`no entry ${entryId}`);
+  });
+
   it('is refused before the minimum period of a general entry (3 months), writing nothing', async () => {
     const proposed = await propose('J-2', '2026-10-01T08:00:00Z');
     await app().post(`/v1/entries/${proposed.body.entryId}/approval`).set(approver).send({ decision: 'approve' });

@@ -69,6 +69,15 @@ describe('Idempotency-Key', () => {
     expect(await entriesPosted()).toBe(2);
   });
 
+  it("keeps apart officials whose id and key join into the same text ('a' with 'b:k', 'a:b' with 'k')", async () => {
+    await post('b:k', ticket, await as.recorder('traffic-police', 'officer'));
+    const other = { ...ticket, evidence: [evidenceOf('trafficTicket', 'T-2')] };
+    const second = await post('k', other, await as.recorder('traffic-police', 'officer:b'));
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect(await entriesPosted()).toBe(2);
+  });
+
   it('writes each request without a key anew', async () => {
     await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);
     await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);

@@ -102,4 +102,31 @@ describe('the public proofs', () => {
       await limited.close();
     }
   });
+
+  it('count the client named by X-Forwarded-For behind a trusted proxy (LEDGER_TRUST_PROXY)', async () => {
+    const behindProxy = await openTestService({ proofsPerMinute: 1, trustProxy: 1 });
+    try {
+      await registerPerson(behindProxy, 'li');
+      const proofFor = (client: string) =>
+        request(behindProxy.app).get('/v1/proofs/consistency?from=1&to=2').set('X-Forwarded-For', client);
+      expect((await proofFor('203.0.113.7')).status).toBe(200);
+      expect((await proofFor('203.0.113.7')).status).toBe(429);
+      expect((await proofFor('198.51.100.4')).status).toBe(200);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('believe no X-Forwarded-For unless a proxy is trusted: a client cannot pose as many', async () => {
+    const direct = await openTestService({ proofsPerMinute: 1 });
+    try {
+      await registerPerson(direct, 'li');
+      const proofFor = (client: string) =>
+        request(direct.app).get('/v1/proofs/consistency?from=1&to=2').set('X-Forwarded-For', client);
+      expect((await proofFor('203.0.113.7')).status).toBe(200);
+      expect((await proofFor('198.51.100.4')).status).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
 });

@@ -21,17 +21,20 @@ interface Layer {
   handle?: { stack?: Layer[] };
 }
 
-/** Every route the app serves under /v1, as `METHOD /v1/path/{param}`: every router below the app is mounted there. */
+/**
+ * Every route the app serves, as `METHOD /path/{param}`: its own (`/healthz`) and those of the routers below it,
+ * every one of which is mounted at /v1.
+ */
 const servedRoutes = (app: Express): string[] => {
-  const walk = (stack: Layer[], nested: boolean): string[] =>
+  const walk = (stack: Layer[], prefix: string): string[] =>
     stack.flatMap((layer) => {
-      if (layer.route && nested) {
-        const path = `/v1${layer.route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+      if (layer.route) {
+        const path = `${prefix}${layer.route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
         return Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${path}`);
       }
-      return layer.handle?.stack ? walk(layer.handle.stack, true) : [];
+      return layer.handle?.stack ? walk(layer.handle.stack, '/v1') : [];
     });
-  return walk((app as unknown as { router: { stack: Layer[] } }).router.stack, false).sort();
+  return walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '').sort();
 };
 
 describe('the OpenAPI document', () => {

@@ -82,6 +82,22 @@ describe('a score replayed as of a past instant', () => {
   );
 });
 
+describe('a replay asked of a read that has none', () => {
+  it.each(['/v1/subjects/li', '/v1/subjects/li/listings'])(
+    'is refused (400) rather than answered with the record as it is now: %s',
+    async (path) => {
+      const response = await request(service.app).get(`${path}?asOf=2026-04-15T00:00:00Z`).set(auditor);
+      expect(response.status).toBe(400);
+      expect(response.body.type).toBe('/problems/validation-failed');
+    },
+  );
+
+  it.each(['score', 'history'])('is refused when the %s names a view without asOf', async (read) => {
+    const response = await request(service.app).get(`/v1/subjects/li/${read}?view=known`).set(auditor);
+    expect(response.status).toBe(400);
+  });
+});
+
 describe('a history replayed as of a past instant', () => {
   it('as known then, ends with what had been recorded by then', async () => {
     const { body } = await historyAsOf('asOf=2026-04-15T00:00:00Z&view=known');

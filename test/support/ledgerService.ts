@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { TokenRequest } from '../../src/api/auth/tokens';
+import type { TrustProxy } from '../../src/config';
 import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
 import { openLedgerService, type LedgerService } from '../../src/service';
 import type { EvidenceRef } from '../../src/events/ledgerEvents';
@@ -27,7 +28,7 @@ export const fixedClock = (start: Date = testNow): TestClock => {
 };
 
 export const openTestService = (
-  options: { dbPath?: string; clock?: () => Date; proofsPerMinute?: number } = {},
+  options: { dbPath?: string; clock?: () => Date; proofsPerMinute?: number; trustProxy?: TrustProxy } = {},
 ): Promise<LedgerService> =>
   openLedgerService({
     dbPath: options.dbPath ?? ':memory:',
@@ -40,6 +41,7 @@ export const openTestService = (
     // Tests send many refused credentials from one address; the limiter has tests of its own.
     failedAuthenticationsPerMinute: 1_000,
     ...(options.proofsPerMinute ? { proofsPerMinute: options.proofsPerMinute } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
 
 /**

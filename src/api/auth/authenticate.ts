@@ -1,7 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Problem } from '../problems';
 import type { ApiKeys } from './apiKeys';
-import { scopeOf, type Permission } from './permissions';
+import { grantOf, type Permission, type Role, type Scope } from './permissions';
 import { principalOf } from './principal';
 import { InvalidToken, type TokenVerifier } from './tokens';
 
@@ -46,24 +46,44 @@ export const authenticate =
   };
 
 /**
+ * The scope of the principal's grant for `permission`, refused (403) when it holds none. The roles that grant it
+ * are kept on the response: a read is recorded as made in them (`grantedRolesOf`), not in whichever of the
+ * principal's roles comes first.
+ */
+export const grantFor = (res: Response, permission: Permission): Scope => {
+  const principal = principalOf(res);
+  const grant = grantOf(principal.roles, permission);
+  if (grant === undefined) throw new Problem('forbidden', `${principal.roles.join(', ')} may not ${permission}`);
+  res.locals.grantedBy = grant.roles;
+  return grant.scope;
+};
+
+/** The roles that granted the request its permission, once authorized. */
+export const grantedRolesOf = (res: Response): readonly Role[] | undefined =>
+  res.locals.grantedBy as readonly Role[] | undefined;
+
+/**
  * Requires `permission`. Under a grant for the principal's own record only, the subject the request is
- * about (from `subjectOf`) must be the principal's own: any other answers 404, hiding that it exists; a
- * route about no single subject is refused outright.
+ * about (from `subjectOf`) must be the principal's own: any other is answered as not found (`hiddenAs`), as if
+ * it did not exist; a route about no single subject is refused outright. The default answer names the subject,
+ * which suits a subject the caller named itself (in the path or body); a route that finds the subject from
+ * something else (an entry) answers as that thing not found, so that whose it is stays hidden.
  */
 export const authorize =
-  (permission: Permission, subjectOf?: (req: Request) => string | undefined): RequestHandler =>
-  (req, res, next) => {
-    const principal = principalOf(res);
-    const scope = scopeOf(principal.roles, permission);
-    if (scope === undefined || (scope === 'own' && subjectOf === undefined)) {
-      throw new Problem('forbidden', `${principal.roles.join(', ')} may not ${permission}`);
-    }
-    if (scope === 'own') {
+  (
+    permission: Permission,
+    subjectOf?: (req: Request) => string | undefined,
+    hiddenAs: (req: Request) => Problem = (req) => {
       const subjectId = subjectOf?.(req);
-      if (subjectId !== principal.subjectId) {
-        throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
-      }
+      return new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+    },
+  ): RequestHandler =>
+  (req, res, next) => {
+    const scope = grantFor(res, permission);
+    if (scope === 'own' && subjectOf === undefined) {
+      throw new Problem('forbidden', `${principalOf(res).roles.join(', ')} may not ${permission} but their own`);
     }
+    if (scope === 'own' && subjectOf?.(req) !== principalOf(res).subjectId) throw hiddenAs(req);
     next();
   };
 

@@ -112,9 +112,14 @@ export const grants: Readonly<Record<Role, Partial<Record<Permission, Scope>>>> 
   operator: { 'metrics:read': 'any' },
 };
 
-/** The widest scope any of the roles grants for the permission, or undefined when none does. */
-export const scopeOf = (principalRoles: readonly Role[], permission: Permission): Scope | undefined => {
-  const scopes = principalRoles.map((role) => grants[role][permission]);
-  if (scopes.includes('any')) return 'any';
-  return scopes.includes('own') ? 'own' : undefined;
+/** The widest scope any of the roles grants for the permission and the roles that grant it, or undefined when none does. */
+export const grantOf = (
+  principalRoles: readonly Role[],
+  permission: Permission,
+): { scope: Scope; roles: Role[] } | undefined => {
+  for (const scope of ['any', 'own'] as const) {
+    const granting = principalRoles.filter((role) => grants[role][permission] === scope);
+    if (granting.length > 0) return { scope, roles: granting };
+  }
+  return undefined;
 };

@@ -4,7 +4,9 @@ import type { Principal } from './principal';
 
 /**
  * JWTs for people. Verification allows one algorithm (EdDSA), checks issuer and audience, requires an
- * expiry and a subject, and rejects anything else (jose never accepts `alg: none`).
+ * expiry, an issue time and a subject, and rejects anything else (jose never accepts `alg: none`). No token lives
+ * longer than tokenLifetimeSecondsMax after it was issued, whatever its expiry says: the ledger mints none longer,
+ * and one from an identity provider is held to the same, since a verified token cannot be revoked.
  */
 
 export const tokenAlgorithm = 'EdDSA';
@@ -30,7 +32,7 @@ export const verifiedTokensRememberedMax = 10_000;
 
 /**
  * Verifies a person's token: signature, algorithm, issuer, audience, expiry, and the claims a role needs.
- * A token that verified is remembered until its expiry (the same bytes verify the same way; nothing is
+ * A token that verified is remembered until it ends, by its expiry or its age (the same bytes verify the same way; nothing is
  * remembered for a token that failed), at most verifiedTokensRememberedMax of them, the oldest forgotten first.
  */
 export const createTokenVerifier = (publicKey: KeyLike, settings: TokenSettings, clock: () => Date) => {
@@ -54,7 +56,8 @@ const verifySignedToken = (publicKey: KeyLike, settings: TokenSettings, clock: (
         algorithms: [tokenAlgorithm],
         issuer: settings.issuer,
         audience: settings.audience,
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+        maxTokenAge: tokenLifetimeSecondsMax,
         currentDate: clock(),
       });
       if (!actorIdPattern.test(payload.sub as string))
@@ -74,7 +77,8 @@ const verifySignedToken = (publicKey: KeyLike, settings: TokenSettings, clock: (
         ...(typeof subjectId === 'string' ? { subjectId } : {}),
         ...(typeof authority === 'string' ? { authority } : {}),
       };
-      return { principal, expiresAtMs: (payload.exp as number) * 1_000 };
+      const endsAt = Math.min(payload.exp as number, (payload.iat as number) + tokenLifetimeSecondsMax);
+      return { principal, expiresAtMs: endsAt * 1_000 };
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JOSEError) throw new InvalidToken(error.message);

@@ -44,9 +44,10 @@ export const entryRoutes = ({
   /** The subject whose entry the path names; resident grants reach their own entries only. */
   const subjectOfEntry = (req: Request): string | undefined =>
     scores.subjectOfEntry(entryIdOf(req)) ?? approvals.subjectOfEntry(entryIdOf(req));
+  const entryNotFound = (req: Request) => new Problem('entry-not-found', `no entry ${entryIdOf(req)}`);
   const about = (req: Request) => {
     const subjectId = subjectOfEntry(req);
-    if (subjectId === undefined) throw new Problem('entry-not-found', `no entry ${entryIdOf(req)}`);
+    if (subjectId === undefined) throw entryNotFound(req);
     return { subjectId, entryId: entryIdOf(req) };
   };
 
@@ -106,7 +107,7 @@ export const entryRoutes = ({
 
   router.post(
     '/entries/:entryId/statement',
-    authorize('statement:add', subjectOfEntry),
+    authorize('statement:add', subjectOfEntry, entryNotFound),
     validateBody(schemas, 'api/StatementRequest.json'),
     idempotent(async (req, context) => {
       const result = await ledger.addStatementOfDispute(
@@ -119,7 +120,7 @@ export const entryRoutes = ({
 
   router.post(
     '/entries/:entryId/repair',
-    authorize('repair:request', subjectOfEntry),
+    authorize('repair:request', subjectOfEntry, entryNotFound),
     validateBody(schemas, 'api/RepairRequest.json'),
     idempotent(async (req, context) => {
       const result = await ledger.requestCreditRepair(

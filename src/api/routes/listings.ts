@@ -196,7 +196,8 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
         active: record.removal === undefined && now < new Date(record.until),
         ...(record.removal ? { removedAt: record.removal.removedAt, removedReason: record.removal.reason } : {}),
       }));
-      markSubjectsRead(res, subjectsNamedIn(items));
+      // Whose listings were asked for is read even when there are none: that they are not listed was disclosed.
+      markSubjectsRead(res, [subjectId, ...subjectsNamedIn(items)]);
       res.json({ subjectId, items });
     },
   );

@@ -8,11 +8,10 @@ import type { ObjectionsReadModel } from '../../projections/objectionsProjection
 import type { ProjectionRunner } from '../../projections/runner';
 import type { SchemaRegistry } from '../../schemaRegistry';
 import type { AccessRecorder } from '../accessRecorder';
-import type { authorize as authorizeMiddleware } from '../auth/authenticate';
-import { scopeOf, type Permission } from '../auth/permissions';
+import { grantFor, type authorize as authorizeMiddleware } from '../auth/authenticate';
+import type { Permission } from '../auth/permissions';
 import { principalOf, type Principal } from '../auth/principal';
 import type { CommandResponse, IdempotentRoute } from '../idempotency';
-import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordReads';
 import { validateBody, validateQuery } from '../validation';
@@ -80,12 +79,10 @@ export const objectionRoutes = (options: ObjectionRoutesOptions): Router => {
   const authorizeOnObjection =
     (permission: Permission, subjectOf: (objectionId: string) => Promise<string | undefined> | string | undefined) =>
     async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-      const principal = principalOf(res);
-      const scope = scopeOf(principal.roles, permission);
-      if (scope === undefined) throw new Problem('forbidden', `${principal.roles.join(', ')} may not ${permission}`);
+      const scope = grantFor(res, permission);
       const objectionId = objectionIdOf(req);
       const subjectId = await subjectOf(objectionId);
-      if (subjectId === undefined || (scope === 'own' && subjectId !== principal.subjectId)) {
+      if (subjectId === undefined || (scope === 'own' && subjectId !== principalOf(res).subjectId)) {
         throw objectionNotFound(objectionId);
       }
       next();

@@ -164,7 +164,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
     '/subjects/:id/score',
     authorize('score:read', subjectIdParam),
     recordReads(recorder, 'score', subjectOfPath),
-    validateQuery(schemas, 'api/ReadQuery.json'),
+    validateQuery(schemas, 'api/ScoreQuery.json'),
     consistentRead,
     async (req, res) => {
       const subject = registeredSubject(req.params.id as string);

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { purposeOf } from '../../api/accessPurpose';
 import type { Principal } from '../../api/auth/principal';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyCheckpoint, type SignedCheckpoint } from '../../events/integrity/checkpoint';
@@ -63,7 +64,8 @@ export const registerAudit = (program: Command): void => {
         if (!replayed) throw new Error(`subject ${subjectId} was not registered by ${at.toISOString()}`);
         const score = scoreAt(service.schemes.forReading(at), replayed.baseline, replayed.entries, at);
         // A read of the subject's record like any other (DESIGN §1.7): the subject sees the operator read it.
-        service.recorder.record({ subjectId, viewer: operator(), what: 'replay' });
+        const viewer = operator();
+        service.recorder.record({ subjectId, viewer, purpose: purposeOf(viewer.roles), what: 'replay' });
         process.stdout.write(`${JSON.stringify({ subjectId, asOf: at.toISOString(), view, ...score }, null, 2)}\n`);
       }, auditOnly);
     });
