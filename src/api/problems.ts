@@ -140,21 +140,23 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * The problem as RFC 9457 has it: its own members first and always its own, so that an extension never overrides
+ * them (a refusal's details naming `status` once answered a 409 whose body said `"status": "posted"`).
+ */
 export const sendProblem = (req: Request, res: Response, problem: Problem): void => {
   const { status, title } = problemTypes[problem.code];
+  const members = {
+    type: problemTypeUri(problem.code),
+    title,
+    status,
+    detail: problem.detail,
+    instance: req.originalUrl,
+  };
   res
     .status(status)
     .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: problemTypeUri(problem.code),
-        title,
-        status,
-        detail: problem.detail,
-        instance: req.originalUrl,
-        ...problem.extensions,
-      }),
-    );
+    .send(JSON.stringify({ ...members, ...problem.extensions, ...members }));
 };
 
 /**

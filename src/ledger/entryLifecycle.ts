@@ -97,7 +97,7 @@ export const entryOf = (state: SubjectState, subjectId: string, entryId: string)
 const requireStatus = (entry: EntryRecord, allowed: readonly EntryStatus[], code: string): void => {
   if (!allowed.includes(entry.status)) {
     throw new LedgerRuleViolation(code, `entry ${entry.entryId} is ${entry.status}, not ${allowed.join(' or ')}`, {
-      status: entry.status,
+      entryStatus: entry.status,
     });
   }
 };

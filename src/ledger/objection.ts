@@ -239,7 +239,7 @@ const file = (command: FileObjection, state: ObjectionState, context: ObjectionD
   }
   if (entry.status !== 'posted') {
     throw new LedgerRuleViolation('entry-not-in-effect', `entry ${entry.entryId} is ${entry.status}, not posted`, {
-      status: entry.status,
+      entryStatus: entry.status,
     });
   }
   const scheme = context.schemes.forReading(now);
@@ -366,7 +366,7 @@ const requestReconsideration = (
     throw new LedgerRuleViolation(
       'reconsideration-not-available',
       `objection ${filed.objectionId} has no decision against the subject to reconsider`,
-      { status: statusOf(state), ...(decision ? { outcome: decision.outcome } : {}) },
+      { objectionStatus: statusOf(state), ...(decision ? { outcome: decision.outcome } : {}) },
     );
   }
   requireBefore(decision.reconsiderationDueBy, now, 'reconsideration-window-closed', 'a request for reconsideration');
@@ -396,7 +396,7 @@ const decideReconsideration = (
     throw new LedgerRuleViolation(
       'no-reconsideration-pending',
       `objection ${filed.objectionId} has no reconsideration awaiting a decision`,
-      { status: statusOf(state) },
+      { objectionStatus: statusOf(state) },
     );
   }
   requireBefore(request.decisionDueBy, now, 'decision-deadline-passed', 'the reconsideration');
@@ -444,7 +444,7 @@ const reverseMissedDeadline = (
     throw new LedgerRuleViolation(
       'objection-not-awaiting-decision',
       `objection ${filed.objectionId} awaits no decision (${status})`,
-      { status },
+      { objectionStatus: status },
     );
   }
   if (now < new Date(dueBy)) {
@@ -483,7 +483,7 @@ const requirePending = (state: ObjectionState, filed: ObjectionFiled): void => {
     throw new LedgerRuleViolation(
       'objection-not-awaiting-decision',
       `objection ${filed.objectionId} is ${status}: its first instance is over`,
-      { status },
+      { objectionStatus: status },
     );
   }
 };
