@@ -193,6 +193,12 @@ export const toProblem = (error: unknown): Problem | undefined => {
     if (!isProblemCode(error.code)) return undefined;
     return new Problem(error.code, error.message, error.details);
   }
+  // The router could not percent-decode a path parameter: the path is at fault, not the body.
+  if (error instanceof URIError && (error as { status?: number }).status === 400) {
+    return new Problem('validation-failed', `path: is not valid percent-encoded UTF-8 (${error.message})`, {
+      errors: [{ in: 'path', field: '', message: 'is not valid percent-encoded UTF-8' }],
+    });
+  }
   if (typeof error === 'object' && error !== null)
     return bodyParserProblem(error as { type?: string; status?: number });
   return undefined;

@@ -5,7 +5,15 @@ import request from 'supertest';
 import { problemHandler, problemTypes } from '../../src/api/problems';
 import { LedgerConflict } from '../../src/ledger/errors';
 import { projectRoot } from '../../src/projectRoot';
-import { approve, bearer, evidenceOf, openTestService, recordEntry, registerPerson } from '../support/ledgerService';
+import {
+  approve,
+  bearer,
+  evidenceOf,
+  openTestService,
+  recordEntry,
+  registerPerson,
+  signIn,
+} from '../support/ledgerService';
 
 describe('the problem types', () => {
   it('are every one named in the README, which is where a client learns them', () => {
@@ -56,6 +64,24 @@ describe("a problem's own members (RFC 9457)", () => {
         .send({ decision: 'approve' });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ type: '/problems/entry-not-pending', status: 409, entryStatus: 'posted' });
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('a path that is not percent-encoded UTF-8', () => {
+  it('is answered 400 naming the path, not the body the request does not have', async () => {
+    const service = await openTestService();
+    try {
+      const { auditor } = await signIn(service);
+      for (const path of ['/v1/subjects/%E0%A4%A/score', '/v1/objections/%', '/problems/a%zz']) {
+        const response = await request(service.app).get(path).set(auditor);
+        expect([path, response.status, response.body.type]).toEqual([path, 400, '/problems/validation-failed']);
+        expect(response.body.errors).toEqual([
+          { in: 'path', field: '', message: 'is not valid percent-encoded UTF-8' },
+        ]);
+      }
     } finally {
       await service.close();
     }
