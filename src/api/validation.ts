@@ -33,3 +33,18 @@ export const validateQuery =
     if (failure) throw failureProblem('query', failure.field, failure.message);
     next();
   };
+
+/**
+ * Answers a path `:id` that could name no subject as no such subject (404). Put it before recordReads on a read that
+ * answers without looking the subject up: an id that could name no subject must never reach the access log, whose
+ * event would be refused, and with it every record of its batch.
+ */
+export const wellFormedSubjectId =
+  (schemas: SchemaRegistry): RequestHandler =>
+  (req, _res, next) => {
+    const subjectId = req.params.id as string;
+    if (schemas.validate('common.json#/$defs/subjectId', subjectId)) {
+      throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+    }
+    next();
+  };

@@ -447,6 +447,18 @@ describe('GET /v1/subjects/{id}/listings', () => {
     const { position } = await addListing();
     await expectRefused(() => listingsOf('li', position, wang), 404, 'subject-not-found');
   });
+
+  it('answers 404 to a path that is no subject id, recording no read, so that no access record is lost', async () => {
+    const { position } = await addListing();
+    expect((await listingsOf('li', position, auditor)).status).toBe(200);
+    await expectRefused(() => listingsOf('%00', position, auditor), 404, 'subject-not-found');
+    // A record of subject "\u0000" broke its event's schema, and the batch with the read of li was refused with it.
+    await recorder.flush();
+    const records = (await store.readStream(accessLogStream)).flatMap(
+      (event) => (event.data as RecordsAccessed).records,
+    );
+    expect(records.map((record) => [record.subjectId, record.viewerId])).toEqual([['li', auditorPrincipal.id]]);
+  });
 });
 
 describe('GET /v1/listings/removals-overdue', () => {

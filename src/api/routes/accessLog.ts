@@ -1,13 +1,12 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import type { AccessLogReadModel, AccessCursor } from '../../projections/accessLogProjection';
 import type { ProjectionRunner } from '../../projections/runner';
 import type { SchemaRegistry } from '../../schemaRegistry';
 import type { AccessRecorder } from '../accessRecorder';
 import { subjectIdParam, type authorize as authorizeMiddleware } from '../auth/authenticate';
-import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import { markSubjectsRead, recordReads, subjectOfPath, subjectsMarkedRead } from '../recordReads';
-import { validateQuery } from '../validation';
+import { validateQuery, wellFormedSubjectId } from '../validation';
 
 /**
  * Who read a subject's data. A resident lists the reads of their own record; an auditor lists anyone's, or
@@ -37,20 +36,11 @@ export const accessLogRoutes = (options: AccessLogRoutesOptions): Router => {
   const router = Router();
   const consistentRead = awaitMinPosition(runner);
 
-  // Checked before the read is recorded: an id that could name no subject must never reach the log.
-  const wellFormedSubjectId: RequestHandler = (req, _res, next) => {
-    const subjectId = req.params.id as string;
-    if (schemas.validate('common.json#/$defs/subjectId', subjectId)) {
-      throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
-    }
-    next();
-  };
-
   router.get(
     '/subjects/:id/access-log',
     authorize('accessLog:read', subjectIdParam),
     validateQuery(schemas, 'api/SubjectAccessLogQuery.json'),
-    wellFormedSubjectId,
+    wellFormedSubjectId(schemas),
     recordReads(recorder, 'accessLog', subjectOfPath),
     consistentRead,
     (req, res) => {

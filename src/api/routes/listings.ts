@@ -15,7 +15,7 @@ import { Problem } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import type { AccessRecorder } from '../accessRecorder';
 import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordReads';
-import { validateBody, validateQuery } from '../validation';
+import { validateBody, validateQuery, wellFormedSubjectId } from '../validation';
 
 /**
  * The blacklist of judgment defaulters and the red list: writes by recorders (the blacklist by courts only,
@@ -183,6 +183,7 @@ export const listingRoutes = (options: ListingRoutesOptions): Router => {
   router.get(
     '/subjects/:id/listings',
     authorize('listing:read', subjectIdParam),
+    wellFormedSubjectId(schemas),
     recordReads(recorder, 'listings', subjectsMarkedRead),
     validateQuery(schemas, 'api/ReadQuery.json'),
     consistentRead,
