@@ -41,8 +41,8 @@ export const formatDate = (instant: Date): string => instant.toISOString().slice
  * 1 March in a common year: the later day, so no conduct is attributed to them a day early.
  */
 export const anniversary = (birthDate: string, years: number): string => {
-  const birth = parseDate(birthDate);
-  const year = birth.getUTCFullYear() + years;
-  const candidate = new Date(Date.UTC(year, birth.getUTCMonth(), birth.getUTCDate()));
+  const candidate = parseDate(birthDate);
+  // setUTCFullYear rather than Date.UTC, which reads a year below 100 as 19xx.
+  candidate.setUTCFullYear(candidate.getUTCFullYear() + years);
   return formatDate(candidate);
 };

@@ -94,6 +94,23 @@ describe('registering a subject', () => {
       })
       .thenRefuses('subject-under-age'));
 
+  it('records the day 18 years on as the day of coming of age, whatever the century of birth', () =>
+    given([], context)
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '0042-05-01',
+        registeredBy: 'clerk',
+      })
+      .then([
+        {
+          type: 'SubjectRegistered',
+          // Not 1960-05-01: Date.UTC reads a year below 100 as 19xx.
+          data: { subjectId: 's1', kind: 'person', adultFrom: '0060-05-01', baseline: 1000, registeredBy: 'clerk' },
+        },
+      ]));
+
   it('refuses to register the same subject twice', () =>
     given([personRegistered], context)
       .when({
