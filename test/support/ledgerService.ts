@@ -28,7 +28,13 @@ export const fixedClock = (start: Date = testNow): TestClock => {
 };
 
 export const openTestService = (
-  options: { dbPath?: string; clock?: () => Date; proofsPerMinute?: number; trustProxy?: TrustProxy } = {},
+  options: {
+    dbPath?: string;
+    clock?: () => Date;
+    rateLimitPerMinute?: number;
+    proofsPerMinute?: number;
+    trustProxy?: TrustProxy;
+  } = {},
 ): Promise<LedgerService> =>
   openLedgerService({
     dbPath: options.dbPath ?? ':memory:',
@@ -40,6 +46,7 @@ export const openTestService = (
     },
     // Tests send many refused credentials from one address; the limiter has tests of its own.
     failedAuthenticationsPerMinute: 1_000,
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
     ...(options.proofsPerMinute ? { proofsPerMinute: options.proofsPerMinute } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
