@@ -76,6 +76,7 @@ export const createIdempotentRoute = (records: IdempotencyRecords, clock: () => 
       const response = await command(req, {
         idempotencyKey,
         actorId,
+        ...(principal.subjectId ? { actorSubjectId: principal.subjectId } : {}),
         principal,
         ...(header === undefined ? {} : { requestFingerprint: fingerprint }),
       });

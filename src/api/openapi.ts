@@ -254,7 +254,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   },
   '/v1/entries/{entryId}/approval': {
     post: {
-      summary: 'Approve or reject a proposed entry. An approver who is not its recorder.',
+      summary: 'Approve or reject a proposed entry. An approver who is neither its recorder nor its subject.',
       kind: 'write',
       path: [entryIdParameter],
       body: 'api/ApprovalDecisionRequest.json',
@@ -265,7 +265,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   '/v1/entries/{entryId}/reinstatement': {
     post: {
       summary:
-        "Bring a reversed entry back with new evidence; the subject is told. A recorder of the rule's authority.",
+        "Bring a reversed entry back with new evidence; the subject is told. A recorder of the rule's authority, not its subject.",
       kind: 'write',
       path: [entryIdParameter],
       body: 'api/ReinstatementRequest.json',

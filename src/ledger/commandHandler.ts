@@ -46,6 +46,11 @@ export interface CommandContext {
   idempotencyKey: string;
   actorId: string;
   /**
+   * The actor's own subject id, when their credentials name one (a resident, or an official who is one too): whoever
+   * they are, they never decide about their own record.
+   */
+  actorSubjectId?: string;
+  /**
    * The API request the command came from, hashed, when it came with an Idempotency-Key: kept with its first event,
    * so that the key reused on another request (once the API has forgotten its first answer) is refused, not answered
    * with the first command's result.

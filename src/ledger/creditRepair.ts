@@ -27,6 +27,8 @@ export interface DecideCreditRepair {
   decision: 'grant' | 'refuse';
   reasons: string;
   officerId: string;
+  /** The officer's own subject id, when their token names one: no one decides the repair of their own record. */
+  officerSubjectId?: string;
 }
 
 export type CreditRepairCommand = RequestCreditRepair | DecideCreditRepair;
@@ -82,6 +84,15 @@ export const decideCreditRepair = (
     throw new LedgerRuleViolation('no-repair-requested', 'no request to repair this entry is open');
   if (command.officerId === entry.recordedBy || command.officerId === entry.approvedBy) {
     throw new LedgerForbidden('separation-of-duties', 'the recorder or approver of an entry cannot decide its repair');
+  }
+  if (command.officerSubjectId === entry.subjectId) {
+    throw new LedgerForbidden(
+      'separation-of-duties',
+      'an official cannot decide the repair of an entry about themselves',
+      {
+        part: 'subject',
+      },
+    );
   }
   if (command.reasons.trim() === '') throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');
   const decided = {

@@ -24,6 +24,8 @@ export interface DecideApproval {
   decision: 'approve' | 'reject';
   reason?: string;
   approverId: string;
+  /** The approver's own subject id, when their token names one: no one approves about their own record. */
+  approverSubjectId?: string;
 }
 
 export interface ReverseEntry {
@@ -64,6 +66,8 @@ export interface ReinstateEntry {
   evidence: EvidenceRef[];
   reasons: string;
   reinstatedBy: string;
+  /** The reinstater's own subject id, when their token names one: no one reinstates an entry about themselves. */
+  reinstaterSubjectId?: string;
   authority: string;
 }
 
@@ -173,12 +177,13 @@ export const decideEntryLifecycle = (
   }
 };
 
-/** Four eyes: the recorder never approves their own entry, and a rejection says why. */
+/** Four eyes: neither the recorder nor the subject ever approves the entry, and a rejection says why. */
 const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEvent[] => {
   requireStatus(entry, ['pending'], 'entry-not-pending');
   if (command.approverId === entry.recordedBy) {
     throw new LedgerForbidden('separation-of-duties', 'the recorder of an entry cannot approve or reject it');
   }
+  requireNotOwnRecord(command.approverSubjectId, entry, 'approve or reject');
   if (command.decision === 'reject') {
     const reason = requireReasons(command.reason);
     return [
@@ -200,6 +205,15 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
     },
     ...postedWithNotice({ ...entryPostedOf(entry), approvedBy: command.approverId }),
   ];
+};
+
+/** An official never decides about their own record, whatever their roles (DESIGN.md §1 item 2). */
+const requireNotOwnRecord = (actorSubjectId: string | undefined, entry: EntryRecord, what: string): void => {
+  if (actorSubjectId === entry.subjectId) {
+    throw new LedgerForbidden('separation-of-duties', `an official cannot ${what} an entry about themselves`, {
+      part: 'subject',
+    });
+  }
 };
 
 /**
@@ -272,6 +286,7 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
  */
 const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
   requireStatus(entry, ['reversed'], 'entry-not-reversed');
+  requireNotOwnRecord(command.reinstaterSubjectId, entry, 'reinstate');
   if (entry.amendedBy) {
     throw new LedgerRuleViolation(
       'entry-amended',

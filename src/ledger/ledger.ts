@@ -151,7 +151,12 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     async decideApproval(command, context) {
       const outcome = await onSubject(
         command.subjectId,
-        { ...command, type: 'DecideApproval', approverId: context.actorId },
+        {
+          ...command,
+          type: 'DecideApproval',
+          approverId: context.actorId,
+          ...(context.actorSubjectId ? { approverSubjectId: context.actorSubjectId } : {}),
+        },
         context,
       );
       const status = outcome.state.entries[command.entryId]?.status === 'rejected' ? 'rejected' : 'posted';
@@ -190,7 +195,13 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     async reinstateEntry(command, context) {
       const outcome = await onSubject(
         command.subjectId,
-        { ...command, type: 'ReinstateEntry', reinstatedBy: context.actorId, authority: context.authority },
+        {
+          ...command,
+          type: 'ReinstateEntry',
+          reinstatedBy: context.actorId,
+          ...(context.actorSubjectId ? { reinstaterSubjectId: context.actorSubjectId } : {}),
+          authority: context.authority,
+        },
         context,
       );
       return written(outcome);
@@ -214,7 +225,12 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       return written(
         await onSubject(
           command.subjectId,
-          { ...command, type: 'DecideCreditRepair', officerId: context.actorId },
+          {
+            ...command,
+            type: 'DecideCreditRepair',
+            officerId: context.actorId,
+            ...(context.actorSubjectId ? { officerSubjectId: context.actorSubjectId } : {}),
+          },
           context,
         ),
       );

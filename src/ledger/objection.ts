@@ -24,7 +24,7 @@ import { addDays, addWorkingDays, type WorkingDayCalendar } from './workingDays'
  *   the recorder for evidence, due `evidenceRequestWorkingDays` working days later, and sets the decision due
  *   `objectionDecisionDays` days later;
  * - the recorder may submit evidence until it is due; the subject may add evidence until the decision is due;
- * - an appeal officer, who is neither the entry's recorder nor its approver, may extend the deadline once, by
+ * - an appeal officer, who is neither the entry's recorder nor its approver nor its subject, may extend the deadline once, by
  *   `objectionExtensionDays` and only after the subject added evidence, and decides with reasons, before the
  *   deadline; at the deadline the entry is reversed instead (ReverseMissedDeadline, the scheduler's command);
  * - a subject who lost (upheld, frivolous, amended) may ask once, within `reconsiderationRequestWorkingDays`
@@ -140,6 +140,7 @@ export interface ExtendDecisionDeadline {
   type: 'ExtendDecisionDeadline';
   objectionId: string;
   by: string;
+  bySubjectId?: string;
 }
 
 export interface DecideObjection extends Amendment {
@@ -148,6 +149,8 @@ export interface DecideObjection extends Amendment {
   outcome: ObjectionOutcome;
   reasons: string;
   decidedBy: string;
+  /** The officer's own subject id, when their token names one. */
+  deciderSubjectId?: string;
   /** Once the amendment is posted: the replacement's id, recorded with the decision. */
   amendedEntryId?: string;
 }
@@ -166,6 +169,8 @@ export interface DecideReconsideration extends Amendment {
   outcome: ReconsiderationOutcome;
   reasons: string;
   decidedBy: string;
+  /** The officer's own subject id, when their token names one. */
+  deciderSubjectId?: string;
   /** Whether the officer holds the senior rank (seniorAppealOfficer), above every first-instance officer. */
   senior: boolean;
   amendedEntryId?: string;
@@ -291,7 +296,7 @@ const extend = (
 ): LedgerEvent[] => {
   requirePending(state, filed);
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
-  requireIndependentOfEntry(command.by, filed);
+  requireIndependentOfEntry(command.by, command.bySubjectId, filed);
   if (state.extended) {
     throw new LedgerRuleViolation(
       'extension-already-granted',
@@ -324,7 +329,7 @@ const decide = (
 ): LedgerEvent[] => {
   requirePending(state, filed);
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
-  requireIndependentOfEntry(command.decidedBy, filed);
+  requireIndependentOfEntry(command.decidedBy, command.deciderSubjectId, filed);
   const reasons = requireReasons(command.reasons);
   const amendment = checkAmendment(command.outcome === 'amended', command);
   const reconsiderable = reconsiderableOutcomes.includes(command.outcome);
@@ -414,7 +419,7 @@ const decideReconsideration = (
       { part: 'firstOfficer' },
     );
   }
-  requireIndependentOfEntry(command.decidedBy, filed);
+  requireIndependentOfEntry(command.decidedBy, command.deciderSubjectId, filed);
   const reasons = requireReasons(command.reasons);
   const amendment = checkAmendment(command.outcome === 'amended', command);
   return [
@@ -495,9 +500,23 @@ const requireBefore = (dueBy: string, now: Date, code: string, what: string): vo
   }
 };
 
-/** The officer judging an objection is neither the entry's recorder nor its approver (DESIGN.md §1 item 2). */
-const requireIndependentOfEntry = (officer: string, filed: ObjectionFiled): void => {
-  const part = officer === filed.recorderId ? 'recorder' : officer === filed.approverId ? 'approver' : undefined;
+/**
+ * The officer judging an objection is neither the entry's recorder nor its approver, nor its subject: an official
+ * whose own record it is (DESIGN.md §1 item 2).
+ */
+const requireIndependentOfEntry = (
+  officer: string,
+  officerSubjectId: string | undefined,
+  filed: ObjectionFiled,
+): void => {
+  const part =
+    officer === filed.recorderId
+      ? 'recorder'
+      : officer === filed.approverId
+        ? 'approver'
+        : officerSubjectId === filed.subjectId
+          ? 'subject'
+          : undefined;
   if (part) {
     throw new LedgerForbidden('separation-of-duties', `${officer} is the ${part} of the entry objected to`, { part });
   }

@@ -41,7 +41,6 @@ export type EntryLedger = Pick<Ledger, 'entryFacts' | 'reverseEntry' | 'upholdEn
 
 /** Who acts: a resident (with their own subject id), the entry's recorder, an officer, or the system. */
 export interface ObjectionActor extends CommandContext {
-  subjectId?: string;
   /** Holds the senior appeal officer's rank (role seniorAppealOfficer). */
   senior?: boolean;
 }
@@ -287,7 +286,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           grounds: command.grounds,
           evidence: command.evidence ?? [],
           filedBy: actor.actorId,
-          ...(actor.subjectId ? { filerSubjectId: actor.subjectId } : {}),
+          ...(actor.actorSubjectId ? { filerSubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         now,
@@ -307,7 +306,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           objectionId,
           evidence,
           by: actor.actorId,
-          ...(actor.subjectId ? { bySubjectId: actor.subjectId } : {}),
+          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         clock(),
@@ -317,7 +316,16 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     },
 
     async extendDeadline({ objectionId }, actor) {
-      const outcome = await record({ type: 'ExtendDecisionDeadline', objectionId, by: actor.actorId }, actor, clock());
+      const outcome = await record(
+        {
+          type: 'ExtendDecisionDeadline',
+          objectionId,
+          by: actor.actorId,
+          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
+        },
+        actor,
+        clock(),
+      );
       return { ...written(objectionId, outcome), decisionDueBy: outcome.state.decisionDueBy as string };
     },
 
@@ -334,6 +342,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           outcome,
           reasons,
           decidedBy: actor.actorId,
+          ...(actor.actorSubjectId ? { deciderSubjectId: actor.actorSubjectId } : {}),
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),
           ...(amendedEntryId ? { amendedEntryId } : {}),
@@ -355,7 +364,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           objectionId,
           grounds,
           by: actor.actorId,
-          ...(actor.subjectId ? { bySubjectId: actor.subjectId } : {}),
+          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         clock(),
@@ -377,6 +386,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           outcome,
           reasons,
           decidedBy: actor.actorId,
+          ...(actor.actorSubjectId ? { deciderSubjectId: actor.actorSubjectId } : {}),
           senior: actor.senior === true,
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),

@@ -110,6 +110,52 @@ describe('four eyes through the API', () => {
   });
 });
 
+describe('officials deciding about their own record', () => {
+  it('refuses an approver approving an entry about themselves with 403, writing nothing', async () => {
+    const proposed = await propose();
+    const self = await bearer(service, { subject: 'approver-li', roles: ['approver', 'resident'], subjectId: 'li' });
+    const before = ledgerHead(service);
+    const response = await app()
+      .post(`/v1/entries/${proposed.body.entryId}/approval`)
+      .set(self)
+      .send({ decision: 'approve' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/separation-of-duties');
+    expect(ledgerHead(service)).toBe(before);
+  });
+
+  it('refuses a recorder reinstating an entry about themselves with 403, writing nothing', async () => {
+    const police = await bearer(service, { subject: 'officer-7', roles: ['recorder'], authority: 'traffic-police' });
+    const ticket = await app()
+      .post('/v1/subjects/li/entries')
+      .set(police)
+      .send({ ruleCode: 'TRF-TICKET', occurredAt: '2026-10-01T08:00:00Z', evidence: [evidenceOf('trafficTicket')] });
+    const filed = await app()
+      .post('/v1/objections')
+      .set(resident)
+      .send({ subjectId: 'li', entryId: ticket.body.entryId, grounds: 'The plate was misread.' });
+    await app()
+      .post(`/v1/objections/${filed.body.objectionId}/decision`)
+      .set(officer)
+      .send({ outcome: 'reversed', reasons: 'The photo shows another plate.' });
+    await caughtUp();
+    const self = await bearer(service, {
+      subject: 'officer-li',
+      roles: ['recorder', 'resident'],
+      authority: 'traffic-police',
+      subjectId: 'li',
+    });
+    const before = ledgerHead(service);
+    const response = await app()
+      .post(`/v1/entries/${ticket.body.entryId}/reinstatement`)
+      .set(self)
+      .send({ evidence: [evidenceOf('trafficTicket', 'T-2')], reasons: 'The camera record was found.' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/separation-of-duties');
+    expect(ledgerHead(service)).toBe(before);
+  });
+});
+
 describe('credit repair through the API', () => {
   const postedTicket = async () => {
     const police = await bearer(service, { subject: 'officer-7', roles: ['recorder'], authority: 'traffic-police' });

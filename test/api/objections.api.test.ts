@@ -266,6 +266,16 @@ describe('POST /v1/objections/{id}/decision', () => {
     );
   });
 
+  it('refuses an appeal officer deciding an objection to their own record', async () => {
+    const { objectionId } = await file();
+    const officerLi = person('appeal-officer-li', ['appealOfficer', 'resident'], { subjectId: 'li' });
+    await expectRefused(
+      () => post(`/objections/${objectionId}/decision`, { outcome: 'reversed', reasons }, officerLi),
+      403,
+      'separation-of-duties',
+    );
+  });
+
   it('answers 400 to blank reasons', async () => {
     const { objectionId } = await file();
     await expectRefused(
@@ -329,6 +339,17 @@ describe('reconsideration', () => {
     await expectRefused(
       () =>
         post(`/objections/${objectionId}/reconsideration/decision`, { outcome: 'confirmed', reasons: 'Same.' }, both),
+      403,
+      'separation-of-duties',
+    );
+  });
+
+  it('refuses a senior officer reconsidering an objection to their own record', async () => {
+    const objectionId = await decided();
+    await post(`/objections/${objectionId}/reconsideration`, { grounds: 'Look again.' }, li);
+    const seniorLi = person('senior-officer-li', ['seniorAppealOfficer', 'resident'], { subjectId: 'li' });
+    await expectRefused(
+      () => post(`/objections/${objectionId}/reconsideration/decision`, { outcome: 'reversed', reasons }, seniorLi),
       403,
       'separation-of-duties',
     );

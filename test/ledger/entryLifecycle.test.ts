@@ -79,6 +79,29 @@ describe('four eyes', () => {
         { type: 'EntryRejected', data: { ...about, rejectedBy: 'approver-wu', reason: 'the decision is not final' } },
       ]));
 
+  it('never lets an official approve an entry about themselves', () =>
+    given([registered, proposed], context)
+      .when({
+        type: 'DecideApproval',
+        ...about,
+        decision: 'approve',
+        approverId: 'approver-wu',
+        approverSubjectId: 's1',
+      })
+      .thenRefuses('separation-of-duties'));
+
+  it('never lets an official reject an entry about themselves', () =>
+    given([registered, proposed], context)
+      .when({
+        type: 'DecideApproval',
+        ...about,
+        decision: 'reject',
+        reason: 'not me',
+        approverId: 'approver-wu',
+        approverSubjectId: 's1',
+      })
+      .thenRefuses('separation-of-duties'));
+
   it('decides a proposal only once', () =>
     given([registered, proposed, posted], context)
       .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'approver-ma' })
@@ -258,6 +281,11 @@ describe('reinstatement', () => {
   it('refuses an entry that was never reversed', () =>
     given([registered, posted], context).when(reinstate()).thenRefuses('entry-not-reversed'));
 
+  it('is never made by an official about themselves', () =>
+    given([registered, posted, reversed], context)
+      .when({ ...reinstate(), reinstaterSubjectId: 's1' })
+      .thenRefuses('separation-of-duties'));
+
   it("refuses a recorder outside the rule's authorities", () =>
     given([registered, posted, reversed], context)
       .when(reinstate(undefined, 'traffic-police'))
@@ -387,6 +415,18 @@ describe('credit repair', () => {
   it('is never decided by the approver of the entry', () =>
     given([registered, posted, requested], context)
       .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'approver-wu' })
+      .thenRefuses('separation-of-duties'));
+
+  it('is never decided by an official about themselves', () =>
+    given([registered, posted, requested], context)
+      .when({
+        type: 'DecideCreditRepair',
+        ...about,
+        decision: 'grant',
+        reasons: 'paid',
+        officerId: 'officer-zhou',
+        officerSubjectId: 's1',
+      })
       .thenRefuses('separation-of-duties'));
 
   it('is decided only when requested', () =>

@@ -258,6 +258,12 @@ describe('extending the decision deadline', () => {
     given([filed, subjectEvidence], context).when(extend(recorder)).thenRefuses('separation-of-duties');
   });
 
+  it('is refused to an official whose own record the entry is', () => {
+    given([filed, subjectEvidence], context)
+      .when({ ...extend(), bySubjectId: 'li' })
+      .thenRefuses('separation-of-duties');
+  });
+
   it('is refused once the deadline has passed', () => {
     given([filed, subjectEvidence], at('2026-12-26T16:00:00.000Z'))
       .when(extend())
@@ -288,6 +294,12 @@ describe('deciding an objection', () => {
   it("is refused to the entry's approver", () => {
     given([filed], at(decidedAt))
       .when(decideObjection({ decidedBy: approver }))
+      .thenRefuses('separation-of-duties');
+  });
+
+  it('is refused to an official whose own record the entry is', () => {
+    given([filed], at(decidedAt))
+      .when(decideObjection({ deciderSubjectId: 'li' }))
       .thenRefuses('separation-of-duties');
   });
 
@@ -453,6 +465,12 @@ describe('deciding a reconsideration', () => {
   it("is refused to the entry's recorder", () => {
     given(history, at(reconsideredAt))
       .when(reconsider({ decidedBy: recorder }))
+      .thenRefuses('separation-of-duties');
+  });
+
+  it('is refused to an official whose own record the entry is, however senior', () => {
+    given(history, at(reconsideredAt))
+      .when(reconsider({ deciderSubjectId: 'li' }))
       .thenRefuses('separation-of-duties');
   });
 

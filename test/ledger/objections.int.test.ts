@@ -33,7 +33,11 @@ let projected: Position;
 
 const judge = { idempotencyKey: '', actorId: 'judge-sun', authority: 'court' };
 const approver = 'approver-liu';
-const li: (key: string) => ObjectionActor = (key) => ({ idempotencyKey: key, actorId: 'resident-li', subjectId: 'li' });
+const li: (key: string) => ObjectionActor = (key) => ({
+  idempotencyKey: key,
+  actorId: 'resident-li',
+  actorSubjectId: 'li',
+});
 const officer: (key: string) => ObjectionActor = (key) => ({ idempotencyKey: key, actorId: 'appeal-officer-wu' });
 const senior: (key: string) => ObjectionActor = (key) => ({
   idempotencyKey: key,

@@ -47,11 +47,9 @@ const objectionIdOf = (req: Request): string => {
   return objectionId;
 };
 
-/** The acting principal as the objection commands know them: their own subject, and the senior rank. */
+/** The acting principal as the objection commands know them: the context (their own subject too), and the senior rank. */
 const actorOf = (principal: Principal, context: CommandContext): ObjectionActor => ({
   ...context,
-  actorId: principal.id,
-  ...(principal.subjectId ? { subjectId: principal.subjectId } : {}),
   senior: principal.roles.includes('seniorAppealOfficer'),
 });
 
