@@ -246,7 +246,8 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   },
   '/v1/approvals': {
     get: {
-      summary: "The approvers' queue: proposed entries waiting for a second person (four eyes), or decided",
+      summary:
+        "The approvers' queue: proposed entries and proposed reinstatements waiting for a second person (four eyes), or decided",
       kind: 'read',
       query: 'api/ApprovalsQuery.json',
       response: ['200', 'A page of proposals', response('responses.json', 'ApprovalPage')],
@@ -254,7 +255,10 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   },
   '/v1/entries/{entryId}/approval': {
     post: {
-      summary: 'Approve or reject a proposed entry. An approver who is neither its recorder nor its subject.',
+      summary:
+        'Approve or reject what awaits approval on the entry: its recording or its reinstatement. An approver who is ' +
+        'neither its recorder, nor the reinstater, nor its subject. Answers the status after: posted, rejected (a ' +
+        'proposed entry) or reversed (a rejected reinstatement).',
       kind: 'write',
       path: [entryIdParameter],
       body: 'api/ApprovalDecisionRequest.json',
@@ -265,11 +269,18 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   '/v1/entries/{entryId}/reinstatement': {
     post: {
       summary:
-        "Bring a reversed entry back with new evidence; the subject is told. A recorder of the rule's authority, not its subject.",
+        "Bring a reversed entry back with new evidence; the subject is told. A recorder of the rule's authority, " +
+        'not its subject. An entry that needs four eyes (as its recording did) is only proposed (202 pending) and ' +
+        'counts again once a second person approves it at /approval.',
       kind: 'write',
       path: [entryIdParameter],
       body: 'api/ReinstatementRequest.json',
       response: ['200', 'Reinstated', response('responses.json', 'EntryDecision')],
+      alsoAnswers: [
+        '202',
+        "Proposed: it awaits a second person's approval, and does not count until then",
+        response('responses.json', 'EntryDecision'),
+      ],
       errors: { '404': 'No such entry' },
     },
   },

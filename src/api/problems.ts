@@ -85,6 +85,10 @@ export const problemTypes = {
   'entry-not-in-effect': { status: 409, title: 'The entry is not in effect' },
   'entry-not-reversed': { status: 409, title: 'Only a reversed entry can be reinstated' },
   'entry-amended': { status: 409, title: 'An amended entry cannot be reinstated: its replacement stands for it' },
+  'reinstatement-pending': {
+    status: 409,
+    title: "The entry's reinstatement already awaits a second person's approval",
+  },
   'entry-not-due': { status: 409, title: "The entry's effect period has not ended" },
   'entry-not-upheld': { status: 422, title: 'A statement of dispute goes beside an entry whose objection was upheld' },
   'entry-not-repairable': { status: 422, title: 'Credit repair applies to a deduction or grade cap in effect' },

@@ -57,6 +57,7 @@ export interface EntryPosted {
 /** An entry that needs a second person's approval before it takes effect (four eyes): the same fields. */
 export type EntryProposed = Omit<EntryPosted, 'approvedBy'>;
 
+/** A second person approved what awaited approval on the entry: its recording or its reinstatement (see below). */
 export interface EntryApproved {
   subjectId: string;
   entryId: string;
@@ -64,6 +65,10 @@ export interface EntryApproved {
   reason?: string;
 }
 
+/**
+ * A second person rejected what awaited approval on the entry, with a reason: a proposed entry never takes effect; a
+ * proposed reinstatement does not happen, and the entry stays reversed.
+ */
 export interface EntryRejected {
   subjectId: string;
   entryId: string;
@@ -108,7 +113,20 @@ export interface EntryReinstated {
   evidence: EvidenceRef[];
   reinstatedBy: string;
   reasons: string;
+  /** The second person who approved it, when it needed four eyes (EntryReinstatementProposed). */
+  approvedBy?: string;
 }
+
+/**
+ * A reversed entry that needs four eyes (as its recording did) is to come back: it does not count until a second
+ * person approves (EntryApproved, then EntryReinstated) or rejects it (EntryRejected: it stays reversed). The entry's
+ * judged fields are copied for the approvers' queue.
+ */
+export type EntryReinstatementProposed = Pick<
+  EntryPosted,
+  'subjectId' | 'entryId' | 'ruleCode' | 'points' | 'gradeCap' | 'severity' | 'occurredAt' | 'recordedBy' | 'authority'
+> &
+  Pick<EntryReinstated, 'evidence' | 'reinstatedBy' | 'reasons'>;
 
 export interface StatementOfDisputeAdded {
   subjectId: string;
@@ -247,6 +265,7 @@ export type LedgerEventMap = ObjectionEventMap & {
   EntryReversed: EntryReversed;
   EntryUpheld: EntryUpheld;
   EntryReinstated: EntryReinstated;
+  EntryReinstatementProposed: EntryReinstatementProposed;
   StatementOfDisputeAdded: StatementOfDisputeAdded;
   EntryExpired: EntryExpired;
   CreditRepairRequested: CreditRepairRequested;
@@ -272,6 +291,7 @@ export const ledgerEventTypes = [
   'EntryReversed',
   'EntryUpheld',
   'EntryReinstated',
+  'EntryReinstatementProposed',
   'StatementOfDisputeAdded',
   'EntryExpired',
   'CreditRepairRequested',

@@ -1,4 +1,4 @@
-import type { EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
+import type { EntryReinstated, EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
 import {
@@ -6,6 +6,7 @@ import {
   checkEvidence,
   heavierThan,
   judgedEntry,
+  needsFourEyes,
   postedWithNotice,
   type DecisionContext,
 } from './judging';
@@ -13,8 +14,9 @@ import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } 
 
 /**
  * What happens to an entry after it is recorded: four-eyes approval, reversal (always a compensating
- * event; nothing is deleted), an objection upheld, amendment, reinstatement with new evidence, the
- * subject's statement of dispute, and expiry. Pure deciders over the subject's state.
+ * event; nothing is deleted), an objection upheld, amendment, reinstatement with new evidence (under four eyes
+ * when its recording needed them), the subject's statement of dispute, and expiry. Pure deciders over the subject's
+ * state.
  */
 
 export interface DecideApproval {
@@ -177,11 +179,19 @@ export const decideEntryLifecycle = (
   }
 };
 
-/** Four eyes: neither the recorder nor the subject ever approves the entry, and a rejection says why. */
+/**
+ * Four eyes: what awaits approval on an entry (its recording, or its reinstatement) is decided by a second person,
+ * who is neither its recorder, nor the reinstater, nor its subject; a rejection says why, and leaves a proposed entry
+ * rejected for good, a reversed one reversed.
+ */
 const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEvent[] => {
-  requireStatus(entry, ['pending'], 'entry-not-pending');
+  const reinstatement = entry.status === 'reversed' ? entry.proposedReinstatement : undefined;
+  if (!reinstatement) requireStatus(entry, ['pending'], 'entry-not-pending');
   if (command.approverId === entry.recordedBy) {
     throw new LedgerForbidden('separation-of-duties', 'the recorder of an entry cannot approve or reject it');
+  }
+  if (command.approverId === reinstatement?.reinstatedBy) {
+    throw new LedgerForbidden('separation-of-duties', 'the reinstater of an entry cannot approve or reject it');
   }
   requireNotOwnRecord(command.approverSubjectId, entry, 'approve or reject');
   if (command.decision === 'reject') {
@@ -193,18 +203,18 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
       },
     ];
   }
-  return [
-    {
-      type: 'EntryApproved',
-      data: {
-        subjectId: entry.subjectId,
-        entryId: entry.entryId,
-        approvedBy: command.approverId,
-        ...(command.reason ? { reason: command.reason } : {}),
-      },
+  const approved: LedgerEvent = {
+    type: 'EntryApproved',
+    data: {
+      subjectId: entry.subjectId,
+      entryId: entry.entryId,
+      approvedBy: command.approverId,
+      ...(command.reason ? { reason: command.reason } : {}),
     },
-    ...postedWithNotice({ ...entryPostedOf(entry), approvedBy: command.approverId }),
-  ];
+  };
+  if (reinstatement)
+    return [approved, ...reinstatedWithNotice(entry, { ...reinstatement, approvedBy: command.approverId })];
+  return [approved, ...postedWithNotice({ ...entryPostedOf(entry), approvedBy: command.approverId })];
 };
 
 /** An official never decides about their own record, whatever their roles (DESIGN.md §1 item 2). */
@@ -283,6 +293,8 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
 /**
  * The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice.
  * An entry an amendment replaced never returns: its replacement stands for the same conduct, and both would count.
+ * An entry that needs four eyes, by the same test as its recording, returns only once a second person approves: until
+ * then its reinstatement is proposed, and it does not count.
  */
 const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
   requireStatus(entry, ['reversed'], 'entry-not-reversed');
@@ -294,9 +306,16 @@ const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: Dec
       { amendedBy: entry.amendedBy },
     );
   }
+  if (entry.proposedReinstatement) {
+    throw new LedgerRuleViolation(
+      'reinstatement-pending',
+      `the reinstatement of entry ${entry.entryId} by ${entry.proposedReinstatement.reinstatedBy} awaits approval`,
+      { reinstatedBy: entry.proposedReinstatement.reinstatedBy },
+    );
+  }
   const scheme = schemes.version(entry.schemeVersion);
   const rule = scheme && findRule(scheme, entry.ruleCode);
-  if (!rule)
+  if (!scheme || !rule)
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
   checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
@@ -307,23 +326,40 @@ const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: Dec
       `document ${reused.documentNumber} was already behind this entry; reinstatement needs new evidence`,
     );
   }
+  const reinstatement = {
+    evidence: command.evidence,
+    reinstatedBy: command.reinstatedBy,
+    reasons: requireReasons(command.reasons),
+  };
+  if (!needsFourEyes(scheme, rule, entry.points)) return reinstatedWithNotice(entry, reinstatement);
+  const { subjectId, entryId, ruleCode, points, gradeCap, severity, occurredAt, recordedBy, authority } = entry;
   return [
     {
-      type: 'EntryReinstated',
+      type: 'EntryReinstatementProposed',
       data: {
-        subjectId: entry.subjectId,
-        entryId: entry.entryId,
-        evidence: command.evidence,
-        reinstatedBy: command.reinstatedBy,
-        reasons: requireReasons(command.reasons),
+        subjectId,
+        entryId,
+        ruleCode,
+        points,
+        ...(gradeCap ? { gradeCap } : {}),
+        severity,
+        occurredAt,
+        recordedBy,
+        authority,
+        ...reinstatement,
       },
-    },
-    {
-      type: 'SubjectNotified',
-      data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryReinstated' },
     },
   ];
 };
+
+/** A reversed entry counts again, and its subject is told. */
+const reinstatedWithNotice = (
+  entry: EntryRecord,
+  reinstatement: Omit<EntryReinstated, 'subjectId' | 'entryId'>,
+): LedgerEvent[] => [
+  { type: 'EntryReinstated', data: { subjectId: entry.subjectId, entryId: entry.entryId, ...reinstatement } },
+  { type: 'SubjectNotified', data: { subjectId: entry.subjectId, entryId: entry.entryId, notice: 'entryReinstated' } },
+];
 
 const wordsIn = (text: string): number => text.trim().split(/\s+/).filter(Boolean).length;
 

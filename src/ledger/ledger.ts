@@ -67,10 +67,14 @@ export interface Ledger {
     command: Omit<RecordEntry, 'type' | 'recordedBy' | 'entryId' | 'authority'>,
     context: RecordingContext,
   ): Promise<Written & { entryId: string; status: 'posted' | 'pending' }>;
+  /**
+   * Decides what awaits approval on the entry (four eyes): its recording, or its reinstatement. Answers the entry's
+   * status after: posted when approved, rejected (a proposed entry) or reversed (a proposed reinstatement) when not.
+   */
   decideApproval(
     command: About & { decision: 'approve' | 'reject'; reason?: string },
     context: CommandContext,
-  ): Promise<Written & { status: 'posted' | 'rejected' }>;
+  ): Promise<Written & { status: 'posted' | 'rejected' | 'reversed' }>;
   entryFacts(subjectId: string, entryId: string): Promise<EntryFacts | undefined>;
   reverseEntry(
     command: About & { reason: ReversalReason; objectionId?: string; reasons: string },
@@ -81,10 +85,11 @@ export interface Ledger {
     command: About & { objectionId: string; points?: number; ruleCode?: string; reasons: string },
     context: CommandContext,
   ): Promise<Written & { entryId: string }>;
+  /** Reinstated at once, or pending a second person's approval when the entry needs four eyes. */
   reinstateEntry(
     command: About & { evidence: EvidenceRef[]; reasons: string },
     context: RecordingContext,
-  ): Promise<Written>;
+  ): Promise<Written & { status: 'reinstated' | 'pending' }>;
   addStatementOfDispute(command: About & { text: string }, context: CommandContext): Promise<Written>;
   expireEntry(command: About, context: CommandContext): Promise<Written>;
   requestCreditRepair(
@@ -159,7 +164,8 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
         },
         context,
       );
-      const status = outcome.state.entries[command.entryId]?.status === 'rejected' ? 'rejected' : 'posted';
+      const after = outcome.state.entries[command.entryId]?.status;
+      const status = command.decision === 'approve' ? 'posted' : after === 'rejected' ? 'rejected' : 'reversed';
       return { status, ...written(outcome) };
     },
     async entryFacts(subjectId, entryId) {
@@ -204,7 +210,8 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
         },
         context,
       );
-      return written(outcome);
+      const status = outcome.state.entries[command.entryId]?.status === 'posted' ? 'reinstated' : 'pending';
+      return { status, ...written(outcome) };
     },
     async addStatementOfDispute(command, context) {
       return written(await onSubject(command.subjectId, { ...command, type: 'AddStatementOfDispute' }, context));

@@ -1,4 +1,4 @@
-import type { EntryPosted, LedgerEvent } from '../events/ledgerEvents';
+import type { EntryPosted, EntryReinstated, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 
 /**
  * A subject's stream folded: its registration and every entry with where it stands in due process.
@@ -13,8 +13,10 @@ export interface EntryRecord extends EntryPosted {
   /** An objection to it was decided against the subject, who may then add a statement of dispute. */
   upheld: boolean;
   statementOfDispute?: string;
-  /** Every evidence hash the entry has carried: a reinstatement must bring new evidence. */
+  /** Every evidence hash the entry has carried or been offered with: a reinstatement must bring new evidence. */
   evidenceSeen: string[];
+  /** A reversed entry's reinstatement awaiting a second person's approval (four eyes): until then it does not count. */
+  proposedReinstatement?: Pick<EntryReinstated, 'evidence' | 'reinstatedBy' | 'reasons'>;
   repair?: { repairId: string; status: 'requested' | 'granted' | 'refused' };
   /** The entry an objection's amendment posted in its place: this one never returns, that one stands for it. */
   amendedBy?: string;
@@ -51,6 +53,11 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
   };
 };
 
+const withHashesOf = (seen: readonly string[], evidence: readonly EvidenceRef[]): string[] => [
+  ...seen,
+  ...evidence.map((item) => item.sha256).filter((sha256) => !seen.includes(sha256)),
+];
+
 const apply = (draft: Draft, event: LedgerEvent): void => {
   switch (event.type) {
     case 'SubjectRegistered':
@@ -69,16 +76,27 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
         : addEntry(draft, event.data, 'posted');
     }
     case 'EntryRejected':
-      return changeEntry(draft, event.data.entryId, () => ({ status: 'rejected' }));
+      // What awaited approval is rejected: a proposed entry for good, a proposed reinstatement leaving it reversed.
+      return changeEntry(draft, event.data.entryId, (entry) =>
+        entry.proposedReinstatement ? { proposedReinstatement: undefined } : { status: 'rejected' },
+      );
     case 'EntryReversed':
       return changeEntry(draft, event.data.entryId, () => ({ status: 'reversed', upheld: false }));
     case 'EntryUpheld':
       return changeEntry(draft, event.data.entryId, () => ({ upheld: true }));
+    case 'EntryReinstatementProposed': {
+      const { evidence, reinstatedBy, reasons } = event.data;
+      return changeEntry(draft, event.data.entryId, (entry) => ({
+        proposedReinstatement: { evidence, reinstatedBy, reasons },
+        evidenceSeen: withHashesOf(entry.evidenceSeen, evidence),
+      }));
+    }
     case 'EntryReinstated':
       return changeEntry(draft, event.data.entryId, (entry) => ({
         status: 'posted',
         evidence: event.data.evidence,
-        evidenceSeen: [...entry.evidenceSeen, ...event.data.evidence.map((item) => item.sha256)],
+        evidenceSeen: withHashesOf(entry.evidenceSeen, event.data.evidence),
+        proposedReinstatement: undefined,
       }));
     case 'StatementOfDisputeAdded':
       return changeEntry(draft, event.data.entryId, () => ({ statementOfDispute: event.data.text }));
@@ -131,6 +149,7 @@ export const entryPostedOf = (record: EntryRecord): EntryPosted => {
     statementOfDispute: _statement,
     evidenceSeen: _seen,
     repair: _repair,
+    proposedReinstatement: _proposed,
     ...entry
   } = record;
   return entry;

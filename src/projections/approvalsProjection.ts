@@ -1,16 +1,21 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, FoldedEvent } from '../events/eventStore';
-import type { EntryProposed } from '../events/ledgerEvents';
+import type { EntryProposed, EntryReinstatementProposed } from '../events/ledgerEvents';
 import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
- * The approvers' queue (four eyes): every entry proposed for a second person's approval, and what became
- * of it.
+ * The approvers' queue (four eyes): every entry proposed for a second person's approval, every reinstatement of a
+ * reversed entry that needs one, and what became of each. An entry has at most one awaiting approval at a time, which
+ * its approval or rejection decides; it may have several over its life (its recording, then each reinstatement).
  */
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
+/** What awaits approval: the entry itself, as recorded, or its reinstatement after a reversal. */
+export type ApprovalKind = 'entry' | 'reinstatement';
+
 export interface ApprovalItem {
+  kind: ApprovalKind;
   entryId: string;
   subjectId: string;
   ruleCode: string;
@@ -20,6 +25,8 @@ export interface ApprovalItem {
   occurredAt: string;
   recordedBy: string;
   authority: string;
+  /** Who proposed the reinstatement (kind reinstatement): never its approver. */
+  reinstatedBy?: string;
   proposedAt: string;
   status: ApprovalStatus;
   decidedBy?: string;
@@ -32,30 +39,37 @@ export interface ApprovalsReadModel {
     items: ApprovalItem[];
     next: Position | null;
   };
-  /** The subject of a proposed entry. */
+  /** The subject of a proposed entry (or of one whose reinstatement was proposed). */
   subjectOfEntry(entryId: string): string | undefined;
 }
 
 const readIndexes: ReadIndex[] = [{ name: 'approvals_by_status', on: 'approvals (status, position)' }];
 
 export const createApprovalsProjection = (db: Database): Projection & ApprovalsReadModel => {
-  db.exec(`
+  // One row per proposal: its entry, and the position of the event that proposed it.
+  const createTable = `
     CREATE TABLE IF NOT EXISTS approvals (
-      entry_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL,
-      item TEXT NOT NULL);
-  `);
+      entry_id TEXT NOT NULL, position TEXT NOT NULL, subject_id TEXT NOT NULL, status TEXT NOT NULL,
+      item TEXT NOT NULL, PRIMARY KEY (entry_id, position));
+  `;
+  db.exec(createTable);
   const insert = db.prepare(
-    "INSERT OR IGNORE INTO approvals (entry_id, subject_id, position, status, item) VALUES (?, ?, ?, 'pending', ?)",
+    "INSERT OR IGNORE INTO approvals (entry_id, position, subject_id, status, item) VALUES (?, ?, ?, 'pending', ?)",
   );
-  const select = db.prepare('SELECT item FROM approvals WHERE entry_id = ?');
-  const decide = db.prepare('UPDATE approvals SET status = ?, item = ? WHERE entry_id = ?');
+  const selectPending = db.prepare("SELECT position, item FROM approvals WHERE entry_id = ? AND status = 'pending'");
+  const decide = db.prepare('UPDATE approvals SET status = ?, item = ? WHERE entry_id = ? AND position = ?');
   const selectPage = db.prepare(
     'SELECT item FROM approvals WHERE status = ? AND position > ? ORDER BY position LIMIT ?',
   );
-  const selectSubject = db.prepare('SELECT subject_id FROM approvals WHERE entry_id = ?');
+  const selectSubject = db.prepare('SELECT subject_id FROM approvals WHERE entry_id = ? LIMIT 1');
 
-  const onProposed = (data: EntryProposed, event: FoldedEvent): void => {
+  const onProposed = (
+    kind: ApprovalKind,
+    data: EntryProposed | EntryReinstatementProposed,
+    event: FoldedEvent,
+  ): void => {
     const item: ApprovalItem = {
+      kind,
       entryId: data.entryId,
       subjectId: data.subjectId,
       ruleCode: data.ruleCode,
@@ -65,28 +79,34 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
       occurredAt: data.occurredAt,
       recordedBy: data.recordedBy,
       authority: data.authority,
+      ...('reinstatedBy' in data ? { reinstatedBy: data.reinstatedBy } : {}),
       proposedAt: event.recordedAt.toISOString(),
       status: 'pending',
       position: event.position,
     };
-    insert.run(data.entryId, data.subjectId, event.position, JSON.stringify(item));
+    insert.run(data.entryId, event.position, data.subjectId, JSON.stringify(item));
   };
+  /** Decides what awaits approval on the entry; a decision offered again finds nothing pending. */
   const onDecided = (entryId: string, status: ApprovalStatus, decidedBy: string, reason?: string): void => {
-    const row = select.get(entryId) as { item: string } | undefined;
+    const row = selectPending.get(entryId) as { position: string; item: string } | undefined;
     if (!row) return;
     const item = { ...(JSON.parse(row.item) as ApprovalItem), status, decidedBy, ...(reason ? { reason } : {}) };
-    decide.run(status, JSON.stringify(item), entryId);
+    decide.run(status, JSON.stringify(item), entryId, row.position);
   };
 
   return {
     name: 'approvals',
-    version: 1,
+    // 2: reinstatements that need four eyes are proposed too; a row is keyed by its entry and its proposal's position.
+    version: 2,
     readIndexes,
     reset() {
-      db.exec('DELETE FROM approvals');
+      // Made anew: a table of version 1 was keyed by the entry alone (its columns are the same, so the statements
+      // above serve either until the runner rebuilds this projection from zero).
+      db.exec(`DROP TABLE IF EXISTS approvals; ${createTable}`);
     },
     ...foldByType({
-      EntryProposed: (event) => onProposed(event.data, event),
+      EntryProposed: (event) => onProposed('entry', event.data, event),
+      EntryReinstatementProposed: (event) => onProposed('reinstatement', event.data, event),
       EntryApproved: ({ data }) => onDecided(data.entryId, 'approved', data.approvedBy, data.reason),
       EntryRejected: ({ data }) => onDecided(data.entryId, 'rejected', data.rejectedBy, data.reason),
     }),

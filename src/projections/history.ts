@@ -50,6 +50,7 @@ const withoutPoints = new Set<RecordedLedgerEvent['type']>([
   'EntryRejected',
   'SubjectNotified',
   'EntryUpheld',
+  'EntryReinstatementProposed',
   'StatementOfDisputeAdded',
   'CreditRepairRequested',
   'CreditRepairRefused',
@@ -132,6 +133,11 @@ const itemOf = (event: RecordedLedgerEvent, points: number, balance: number): Hi
         ...(narrative ? { narrative } : {}),
         ...(Object.keys(extra).length > 0 ? { details: extra } : {}),
       };
+    }
+    case 'EntryReinstatementProposed': {
+      // Told as its reinstatement will be once approved: the entry's judged fields are in its earlier items.
+      const { entryId, evidence, reinstatedBy, reasons } = event.data;
+      return { ...base, occurredAt: recordedAt, evidence, entryId, details: { evidence, reinstatedBy, reasons } };
     }
     default: {
       const {

@@ -110,6 +110,79 @@ describe('four eyes through the API', () => {
   });
 });
 
+describe('reinstatement under four eyes through the API', () => {
+  /**
+   * The court's −50 finding, approved by a second person, then reversed on li's objection by an appeal officer: the
+   * story of a reinstatement. Returns the entry's id.
+   */
+  const reversedFinding = async (): Promise<string> => {
+    const { entryId } = (await propose()).body as { entryId: string };
+    await app().post(`/v1/entries/${entryId}/approval`).set(approver).send({ decision: 'approve' });
+    const filed = await app()
+      .post('/v1/objections')
+      .set(resident)
+      .send({ subjectId: 'li', entryId, grounds: 'The judgment was set aside on appeal.' });
+    const reversed = await app()
+      .post(`/v1/objections/${filed.body.objectionId}/decision`)
+      .set(officer)
+      .send({ outcome: 'reversed', reasons: 'The appeal court set the judgment aside.' });
+    if (reversed.status !== 200) throw new Error(`reversal failed: ${JSON.stringify(reversed.body)}`);
+    await caughtUp();
+    return entryId;
+  };
+  const reinstate = (entryId: string, headers: Headers = court) =>
+    app()
+      .post(`/v1/entries/${entryId}/reinstatement`)
+      .set(headers)
+      .send({ evidence: [evidenceOf('courtJudgment', 'J-RETRIAL')], reasons: 'The retrial found the same.' });
+
+  it('answers 202 pending, and the entry does not count until a second person approves it', async () => {
+    const entryId = await reversedFinding();
+    const reinstated = await reinstate(entryId);
+    expect(reinstated.status).toBe(202);
+    expect(reinstated.body.status).toBe('pending');
+    await caughtUp();
+    expect(await score()).toBe(1000);
+    const approved = await app().post(`/v1/entries/${entryId}/approval`).set(approver).send({ decision: 'approve' });
+    expect(approved.body).toMatchObject({ status: 'posted' });
+    await caughtUp();
+    expect(await score()).toBe(950);
+  });
+
+  it('lists the reinstatement in the approvers’ queue, naming who proposed it', async () => {
+    const entryId = await reversedFinding();
+    await reinstate(entryId);
+    await caughtUp();
+    const queue = await app().get('/v1/approvals?status=pending').set(approver);
+    expect(queue.body.items).toEqual([
+      expect.objectContaining({ kind: 'reinstatement', entryId, points: -50, reinstatedBy: 'judge-sun' }),
+    ]);
+  });
+
+  it('leaves the entry reversed when the approver rejects its reinstatement', async () => {
+    const entryId = await reversedFinding();
+    await reinstate(entryId);
+    const rejected = await app()
+      .post(`/v1/entries/${entryId}/approval`)
+      .set(approver)
+      .send({ decision: 'reject', reason: 'The retrial judgment is not final.' });
+    expect(rejected.body).toMatchObject({ status: 'reversed' });
+    await caughtUp();
+    expect(await score()).toBe(1000);
+  });
+
+  it('refuses the reinstater approving their own reinstatement with 403, writing nothing', async () => {
+    const entryId = await reversedFinding();
+    const both = await bearer(service, { subject: 'judge-qian', roles: ['recorder', 'approver'], authority: 'court' });
+    await reinstate(entryId, both);
+    const before = ledgerHead(service);
+    const response = await app().post(`/v1/entries/${entryId}/approval`).set(both).send({ decision: 'approve' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/separation-of-duties');
+    expect(ledgerHead(service)).toBe(before);
+  });
+});
+
 describe('officials deciding about their own record', () => {
   it('refuses an approver approving an entry about themselves with 403, writing nothing', async () => {
     const proposed = await propose();

@@ -245,20 +245,48 @@ describe('reinstatement', () => {
     authority,
   });
 
-  it('brings a reversed entry back with new evidence and a fresh notice', () =>
-    given([registered, posted, reversed], context)
-      .when(reinstate())
+  /** Littering: a minor -10 deduction, below the four-eyes threshold, posted at once when recorded. */
+  const littering: EntryPosted = {
+    ...theft,
+    entryId: '01890000-0000-7000-8000-0000000000a5',
+    ruleCode: 'NBH-LITTERING',
+    points: -10,
+    severity: 'minor',
+    effectiveUntil: '2027-01-10T08:00:00.000Z',
+    evidence: [evidenceOf('adminPenaltyDecision', 'UM-1')],
+    recordedBy: 'officer-ma',
+    authority: 'urban-management',
+  };
+  const aboutLittering = { subjectId: 's1', entryId: littering.entryId };
+
+  it('brings a reversed entry that needed no second person back at once, with new evidence and a fresh notice', () =>
+    given(
+      [
+        registered,
+        { type: 'EntryPosted', data: littering },
+        { type: 'EntryReversed', data: { ...reversed.data, ...aboutLittering } },
+      ],
+      context,
+    )
+      .when({
+        type: 'ReinstateEntry',
+        ...aboutLittering,
+        evidence: [evidenceOf('adminPenaltyDecision', 'UM-2')],
+        reasons: 'a new decision was issued',
+        reinstatedBy: 'officer-ma',
+        authority: 'urban-management',
+      })
       .then([
         {
           type: 'EntryReinstated',
           data: {
-            ...about,
-            evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
-            reinstatedBy: 'officer-li',
+            ...aboutLittering,
+            evidence: [evidenceOf('adminPenaltyDecision', 'UM-2')],
+            reinstatedBy: 'officer-ma',
             reasons: 'a new decision was issued',
           },
         },
-        notice('entryReinstated'),
+        { type: 'SubjectNotified', data: { ...aboutLittering, notice: 'entryReinstated' } },
       ]));
 
   it('refuses the evidence the entry already carried', () =>
@@ -290,6 +318,98 @@ describe('reinstatement', () => {
     given([registered, posted, reversed], context)
       .when(reinstate(undefined, 'traffic-police'))
       .thenRefuses('outside-authority'));
+});
+
+describe('reinstatement of an entry that needed four eyes', () => {
+  /** The theft was serious: its recording needed a second person, and so does its return. */
+  const reinstate = (evidence = [evidenceOf('adminPenaltyDecision', 'AP-2')], reinstatedBy = 'officer-zhao') => ({
+    type: 'ReinstateEntry' as const,
+    ...about,
+    evidence,
+    reasons: 'a new decision was issued',
+    reinstatedBy,
+    authority: 'public-security',
+  });
+  const proposal = (documentNumber = 'AP-2'): LedgerEvent => ({
+    type: 'EntryReinstatementProposed',
+    data: {
+      ...about,
+      ruleCode: 'PUB-UTILITY-THEFT',
+      points: -60,
+      severity: 'serious',
+      occurredAt: theft.occurredAt,
+      recordedBy: 'officer-li',
+      authority: 'public-security',
+      evidence: [evidenceOf('adminPenaltyDecision', documentNumber)],
+      reinstatedBy: 'officer-zhao',
+      reasons: 'a new decision was issued',
+    },
+  });
+  const decide = (approverId: string, decision: 'approve' | 'reject' = 'approve') => ({
+    type: 'DecideApproval' as const,
+    ...about,
+    decision,
+    approverId,
+    ...(decision === 'reject' ? { reason: 'the new decision is not final' } : {}),
+  });
+  const rejected: LedgerEvent = {
+    type: 'EntryRejected',
+    data: { ...about, rejectedBy: 'approver-ma', reason: 'the new decision is not final' },
+  };
+
+  it('is only proposed: the entry does not count until a second person approves it', () =>
+    given([registered, posted, reversed], context).when(reinstate()).then([proposal()]));
+
+  it('brings the entry back once a second person approves it, and tells the subject', () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when(decide('approver-ma'))
+      .then([
+        { type: 'EntryApproved', data: { ...about, approvedBy: 'approver-ma' } },
+        {
+          type: 'EntryReinstated',
+          data: {
+            ...about,
+            evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+            reinstatedBy: 'officer-zhao',
+            reasons: 'a new decision was issued',
+            approvedBy: 'approver-ma',
+          },
+        },
+        notice('entryReinstated'),
+      ]));
+
+  it('is never approved by the reinstater', () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when(decide('officer-zhao'))
+      .thenRefuses('separation-of-duties'));
+
+  it("is never approved by the entry's recorder", () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when(decide('officer-li'))
+      .thenRefuses('separation-of-duties'));
+
+  it('is never approved by an official about themselves', () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when({ ...decide('approver-ma'), approverSubjectId: 's1' })
+      .thenRefuses('separation-of-duties'));
+
+  it('is rejected by a second person, with a reason', () =>
+    given([registered, posted, reversed, proposal()], context).when(decide('approver-ma', 'reject')).then([rejected]));
+
+  it('leaves the entry reversed once rejected: it may be proposed again, with evidence not offered before', () =>
+    given([registered, posted, reversed, proposal(), rejected], context)
+      .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-3')]))
+      .then([proposal('AP-3')]));
+
+  it('refuses again the evidence of a rejected reinstatement', () =>
+    given([registered, posted, reversed, proposal(), rejected], context)
+      .when(reinstate())
+      .thenRefuses('evidence-not-new'));
+
+  it('is proposed once: another waits until the first is decided', () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-3')]))
+      .thenRefuses('reinstatement-pending'));
 });
 
 describe('a statement of dispute', () => {

@@ -41,6 +41,22 @@ const reinstated: LedgerEvent = {
     reasons: 'photo found',
   },
 };
+const reinstatementProposed: LedgerEvent = {
+  type: 'EntryReinstatementProposed',
+  data: {
+    subjectId: 'wu',
+    entryId,
+    ruleCode: ticket.ruleCode,
+    points: ticket.points,
+    severity: ticket.severity,
+    occurredAt: ticket.occurredAt,
+    recordedBy: ticket.recordedBy,
+    authority: ticket.authority,
+    evidence: [evidenceOf('trafficTicket', 'T-2')],
+    reinstatedBy: 'police-ma',
+    reasons: 'photo found',
+  },
+};
 
 /** The events in order, each recorded at the instant beside it. */
 const recorded = (...steps: [LedgerEvent, string][]): RecordedEvent[] =>
@@ -116,5 +132,20 @@ describe("a subject's history", () => {
     ).toEqual([
       ['EntryReversed', 0, 1000],
       ['EntryReinstated', 0, 1000],
+    ]));
+
+  it('counts nothing for a proposed reinstatement: the entry stays reversed until a second person approves it', () =>
+    expect(
+      balances(
+        recorded(
+          [registered, '2025-01-01T00:00:00Z'],
+          [posted, '2025-01-06T00:00:00Z'],
+          [reversed, '2025-02-01T00:00:00Z'],
+          [reinstatementProposed, '2025-03-01T00:00:00Z'],
+        ),
+      ).slice(-2),
+    ).toEqual([
+      ['EntryReversed', 5, 1000],
+      ['EntryReinstatementProposed', 0, 1000],
     ]));
 });

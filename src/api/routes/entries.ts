@@ -14,8 +14,9 @@ import { markSubjectsRead, recordReads, subjectsMarkedRead } from '../recordRead
 import { validateBody, validateQuery } from '../validation';
 
 /**
- * Due process on an entry, by its id: four-eyes approval and the approvers' queue, reinstatement with new
- * evidence, the subject's statement of dispute, and credit repair. Mounted under /v1.
+ * Due process on an entry, by its id: four-eyes approval and the approvers' queue (of proposed entries and proposed
+ * reinstatements), reinstatement with new evidence, the subject's statement of dispute, and credit repair. Mounted
+ * under /v1.
  */
 
 export interface EntryRoutesOptions {
@@ -101,7 +102,9 @@ export const entryRoutes = ({
         { ...about(req), ...body },
         { ...context, authority: principal.authority },
       );
-      return { status: 200, body: { entryId: entryIdOf(req), status: 'reinstated', position: result.position } };
+      // Like a recording: 202 while the reinstatement awaits a second person's approval (four eyes).
+      const status = result.status === 'pending' ? 202 : 200;
+      return { status, body: { entryId: entryIdOf(req), status: result.status, position: result.position } };
     }),
   );
 
