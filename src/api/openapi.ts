@@ -201,7 +201,12 @@ const operations: Record<string, Record<string, OperationSpec>> = {
         "Recorded pending a second person's approval (four eyes): it does not count until approved",
         response('responses.json', 'EntryRecorded'),
       ],
-      errors: { '404': 'No such subject' },
+      errors: {
+        '404': 'No such subject',
+        '409':
+          'A document of its evidence already stands behind another entry of the subject (the problem names the ' +
+          'entry), or the same idempotency key is in flight',
+      },
     },
   },
   '/v1/subjects/{id}/score': {
@@ -281,7 +286,12 @@ const operations: Record<string, Record<string, OperationSpec>> = {
         "Proposed: it awaits a second person's approval, and does not count until then",
         response('responses.json', 'EntryDecision'),
       ],
-      errors: { '404': 'No such entry' },
+      errors: {
+        '404': 'No such entry',
+        '409':
+          'Not reversed, or replaced by an amendment, or a document of its new evidence already stands behind ' +
+          'another entry of the subject',
+      },
     },
   },
   '/v1/entries/{entryId}/statement': {

@@ -95,6 +95,10 @@ export const problemTypes = {
   'separation-of-duties': { status: 403, title: 'The same person may not hold both of these parts' },
   'reasons-required': { status: 422, title: 'A decision gives its reasons' },
   'evidence-not-new': { status: 422, title: 'Reinstatement needs evidence the entry did not carry before' },
+  'evidence-already-used': {
+    status: 409,
+    title: 'A document of the evidence already stands behind another entry of the subject',
+  },
   'statement-too-long': { status: 422, title: "The statement is over the scheme's word limit" },
   'statement-already-added': { status: 409, title: 'The entry already carries a statement of dispute' },
   'repair-too-early': { status: 422, title: 'The minimum period before credit repair has not passed' },

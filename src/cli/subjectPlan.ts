@@ -103,9 +103,15 @@ export const planSubject = (subject: SubjectIdentity, city: CityContext): Planne
   const calendarCovers = (from: Date, to: Date): boolean =>
     from.getUTCFullYear() >= calendar.years.from &&
     new Date(to.getTime() + workingDayHorizonDays * dayMs).getUTCFullYear() <= calendar.years.to;
+  /** Every document the plan has issued, by issuer and number: one document stands behind one entry of a subject. */
+  const issued = new Set<string>();
   const documentOf = (kind: EvidenceKind, scheme: Scheme, authority: string, at: Date): EvidenceRef => {
     const issuer = scheme.authorities.find((item) => item.code === authority)?.title ?? authority;
-    const documentNumber = `${at.getUTCFullYear()}-${kind}-${String(random.integer(1, 999_999)).padStart(6, '0')}`;
+    let documentNumber: string;
+    do {
+      documentNumber = `${at.getUTCFullYear()}-${kind}-${String(random.integer(1, 999_999)).padStart(6, '0')}`;
+    } while (issued.has(`${issuer}/${documentNumber}`));
+    issued.add(`${issuer}/${documentNumber}`);
     return { kind, issuer, documentNumber, sha256: sha256(`${issuer}/${documentNumber}/${subject.subjectId}`) };
   };
 

@@ -1,16 +1,18 @@
 import type { EntryReinstated, EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
+import { identityOf, sameDocument } from './documents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
 import {
   checkAuthority,
   checkEvidence,
+  checkOneEntryPerDocument,
   heavierThan,
   judgedEntry,
   needsFourEyes,
   postedWithNotice,
   type DecisionContext,
 } from './judging';
-import { entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
+import { entriesOf, entryPostedOf, type EntryRecord, type EntryStatus, type SubjectState } from './subjectState';
 
 /**
  * What happens to an entry after it is recorded: four-eyes approval, reversal (always a compensating
@@ -162,7 +164,7 @@ export const decideEntryLifecycle = (
     case 'AmendEntry':
       return amend(command, entry, context);
     case 'ReinstateEntry':
-      return reinstate(command, entry, context);
+      return reinstate(command, entry, state, context);
     case 'AddStatementOfDispute':
       return addStatement(command, entry, context);
     case 'ExpireEntry':
@@ -291,12 +293,18 @@ const amend = (command: AmendEntry, entry: EntryRecord, { schemes }: DecisionCon
 };
 
 /**
- * The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice.
+ * The reinsertion guard: a reversed entry returns only with new evidence, recorded by its authority, with notice; new
+ * to it, and behind no other entry of the subject either.
  * An entry an amendment replaced never returns: its replacement stands for the same conduct, and both would count.
  * An entry that needs four eyes, by the same test as its recording, returns only once a second person approves: until
  * then its reinstatement is proposed, and it does not count.
  */
-const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: DecisionContext): LedgerEvent[] => {
+const reinstate = (
+  command: ReinstateEntry,
+  entry: EntryRecord,
+  state: SubjectState,
+  { schemes }: DecisionContext,
+): LedgerEvent[] => {
   requireStatus(entry, ['reversed'], 'entry-not-reversed');
   requireNotOwnRecord(command.reinstaterSubjectId, entry, 'reinstate');
   if (entry.amendedBy) {
@@ -319,13 +327,19 @@ const reinstate = (command: ReinstateEntry, entry: EntryRecord, { schemes }: Dec
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
   checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
-  const reused = command.evidence.find((item) => entry.evidenceSeen.includes(item.sha256));
+  const reused = command.evidence.find((item) =>
+    entry.evidenceSeen.some((seen) => sameDocument(seen, identityOf(item))),
+  );
   if (reused) {
     throw new LedgerRuleViolation(
       'evidence-not-new',
       `document ${reused.documentNumber} was already behind this entry; reinstatement needs new evidence`,
     );
   }
+  checkOneEntryPerDocument(
+    command.evidence,
+    entriesOf(state).filter((other) => other.entryId !== entry.entryId),
+  );
   const reinstatement = {
     evidence: command.evidence,
     reinstatedBy: command.reinstatedBy,

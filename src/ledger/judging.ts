@@ -1,8 +1,10 @@
 import type { EntryPosted, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths } from './calendar';
-import { LedgerForbidden, LedgerRuleViolation } from './errors';
+import { identityOf, sameDocument } from './documents';
+import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
 import { grades, severities, type RuleItem, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
+import type { EntryRecord } from './subjectState';
 
 /**
  * Judging an entry against its rule: the pieces that recording, approval, amendment and reinstatement
@@ -34,6 +36,33 @@ export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]):
       `rule ${rule.code} accepts evidence of kind ${rule.evidenceKinds.join(', ')}, not ${refused.kind}`,
       { allowed: rule.evidenceKinds, refused: refused.kind },
     );
+  }
+};
+
+/**
+ * One document stands behind one entry of its subject (DESIGN §1.1): the same judgment or ticket recorded again, under
+ * another idempotency key, would count the same conduct twice, and split into entries each under the four-eyes
+ * threshold it would take a deduction no second person approved. An entry keeps every document it has carried while
+ * it counts or may count: pending, posted, reversed (reinstatement brings it back with its history), expired or
+ * repaired (the conduct was recorded once). Only a proposal the second person rejected, which never counted, leaves
+ * its documents free. The entry that holds one is named; of an amended entry and its replacement, which share their
+ * evidence, the replacement, which stands.
+ */
+export const checkOneEntryPerDocument = (evidence: readonly EvidenceRef[], others: readonly EntryRecord[]): void => {
+  for (const document of evidence) {
+    const identity = identityOf(document);
+    const holders = others.filter(
+      (entry) => entry.status !== 'rejected' && entry.evidenceSeen.some((seen) => sameDocument(seen, identity)),
+    );
+    const holder = holders.find((entry) => entry.amendedBy === undefined) ?? holders[0];
+    if (holder) {
+      throw new LedgerConflict(
+        'evidence-already-used',
+        `document ${document.documentNumber} of ${document.issuer} already stands behind entry ${holder.entryId}; ` +
+          'one document stands behind one entry of a subject',
+        { entryId: holder.entryId, documentNumber: document.documentNumber },
+      );
+    }
   }
 };
 

@@ -6,6 +6,7 @@ import { LedgerConflict, LedgerRuleViolation, SubjectNotFound } from './errors';
 import {
   checkAuthority,
   checkEvidence,
+  checkOneEntryPerDocument,
   judgedEntry,
   needsFourEyes,
   postedWithNotice,
@@ -113,8 +114,10 @@ const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }
   }
   checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
+  const entries = entriesOf(state);
+  checkOneEntryPerDocument(command.evidence, entries);
   const points = pointsFor(rule, command);
-  checkPeriodCap(rule, entriesOf(state), occurredAt, points);
+  checkPeriodCap(rule, entries, occurredAt, points);
   const entry = judgedEntry(scheme, rule, { ...command, occurredAt, points });
   if (needsFourEyes(scheme, rule, points)) return [{ type: 'EntryProposed', data: entry }];
   return postedWithNotice(entry);

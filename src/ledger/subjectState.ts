@@ -1,4 +1,5 @@
 import type { EntryPosted, EntryReinstated, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import { identityOf, type DocumentIdentity } from './documents';
 
 /**
  * A subject's stream folded: its registration and every entry with where it stands in due process.
@@ -13,8 +14,11 @@ export interface EntryRecord extends EntryPosted {
   /** An objection to it was decided against the subject, who may then add a statement of dispute. */
   upheld: boolean;
   statementOfDispute?: string;
-  /** Every evidence hash the entry has carried or been offered with: a reinstatement must bring new evidence. */
-  evidenceSeen: string[];
+  /**
+   * Every document the entry has carried or been offered with: a reinstatement must bring new evidence, and no other
+   * entry of the subject may stand on any of them.
+   */
+  evidenceSeen: DocumentIdentity[];
   /** A reversed entry's reinstatement awaiting a second person's approval (four eyes): until then it does not count. */
   proposedReinstatement?: Pick<EntryReinstated, 'evidence' | 'reinstatedBy' | 'reasons'>;
   repair?: { repairId: string; status: 'requested' | 'granted' | 'refused' };
@@ -49,13 +53,13 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
     ...data,
     status,
     upheld: false,
-    evidenceSeen: data.evidence.map((item) => item.sha256),
+    evidenceSeen: data.evidence.map(identityOf),
   };
 };
 
-const withHashesOf = (seen: readonly string[], evidence: readonly EvidenceRef[]): string[] => [
+const withDocumentsOf = (seen: readonly DocumentIdentity[], evidence: readonly EvidenceRef[]): DocumentIdentity[] => [
   ...seen,
-  ...evidence.map((item) => item.sha256).filter((sha256) => !seen.includes(sha256)),
+  ...evidence.map(identityOf),
 ];
 
 const apply = (draft: Draft, event: LedgerEvent): void => {
@@ -88,14 +92,14 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
       const { evidence, reinstatedBy, reasons } = event.data;
       return changeEntry(draft, event.data.entryId, (entry) => ({
         proposedReinstatement: { evidence, reinstatedBy, reasons },
-        evidenceSeen: withHashesOf(entry.evidenceSeen, evidence),
+        evidenceSeen: withDocumentsOf(entry.evidenceSeen, evidence),
       }));
     }
     case 'EntryReinstated':
       return changeEntry(draft, event.data.entryId, (entry) => ({
         status: 'posted',
         evidence: event.data.evidence,
-        evidenceSeen: withHashesOf(entry.evidenceSeen, event.data.evidence),
+        evidenceSeen: withDocumentsOf(entry.evidenceSeen, event.data.evidence),
         proposedReinstatement: undefined,
       }));
     case 'StatementOfDisputeAdded':

@@ -189,6 +189,24 @@ describe('POST /v1/subjects/{id}/entries', () => {
     await expectRefused({ ...ticket, occurredAt: '2020-01-01T00:00:00Z' }, 422, 'no-scheme-in-force');
   });
 
+  it('refuses with 409 a judgment that already stands behind an entry of the subject, naming it, writing nothing', async () => {
+    const breach = {
+      ruleCode: 'COM-CONTRACT-BREACH',
+      occurredAt: '2026-10-01T08:00:00Z',
+      evidence: [evidenceOf('courtJudgment', '(2026) Lu 1082 Min Chu 77')],
+    };
+    const first = await recordEntry(service, 'li', breach);
+    expect(first.status).toBe(201);
+    const problem = await expectRefused(breach, 409, 'evidence-already-used');
+    expect(problem).toMatchObject({ entryId: first.body.entryId, documentNumber: '(2026) Lu 1082 Min Chu 77' });
+  });
+
+  it('explains the refusal of a document used already at its problem type', async () => {
+    const response = await request(service.app).get('/problems/evidence-already-used');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ type: '/problems/evidence-already-used', status: 409 });
+  });
+
   it('refuses a donation that would pass the cap of 30 points in 12 months', async () => {
     const donation = {
       ruleCode: 'CHR-DONATION',
@@ -196,7 +214,8 @@ describe('POST /v1/subjects/{id}/entries', () => {
       evidence: [evidenceOf('donationReceipt')],
     };
     expect((await recordEntry(service, 'li', donation)).status).toBe(201);
-    await expectRefused({ ...donation, occurredAt: '2026-11-01T00:00:00Z' }, 422, 'period-cap-exceeded');
+    const later = { ...donation, occurredAt: '2026-11-01T00:00:00Z', evidence: [evidenceOf('donationReceipt', 'R-2')] };
+    await expectRefused(later, 422, 'period-cap-exceeded');
   });
 
   it('accepts a second donation once the first is more than 12 months older', async () => {
@@ -206,6 +225,11 @@ describe('POST /v1/subjects/{id}/entries', () => {
       evidence: [evidenceOf('donationReceipt')],
     };
     expect((await recordEntry(service, 'li', donation)).status).toBe(201);
-    expect((await recordEntry(service, 'li', { ...donation, occurredAt: '2026-10-02T00:00:00Z' })).status).toBe(201);
+    const second = {
+      ...donation,
+      occurredAt: '2026-10-02T00:00:00Z',
+      evidence: [evidenceOf('donationReceipt', 'R-2')],
+    };
+    expect((await recordEntry(service, 'li', second)).status).toBe(201);
   });
 });

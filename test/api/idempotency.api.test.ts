@@ -63,7 +63,7 @@ describe('Idempotency-Key', () => {
 
   it('keeps two officials with the same key apart', async () => {
     await post('shared-key', ticket, await as.recorder('traffic-police', 'officer-a'));
-    const other = { ...ticket, occurredAt: '2026-10-02T08:00:00Z' };
+    const other = { ...ticket, occurredAt: '2026-10-02T08:00:00Z', evidence: [evidenceOf('trafficTicket', 'T-2')] };
     const second = await post('shared-key', other, await as.recorder('traffic-police', 'officer-b'));
     expect(second.status).toBe(201);
     expect(await entriesPosted()).toBe(2);
@@ -79,8 +79,9 @@ describe('Idempotency-Key', () => {
   });
 
   it('writes each request without a key anew', async () => {
+    const another = { ...ticket, evidence: [evidenceOf('trafficTicket', 'T-2')] };
     await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);
-    await request(service.app).post('/v1/subjects/li/entries').set(police).send(ticket);
+    await request(service.app).post('/v1/subjects/li/entries').set(police).send(another);
     expect(await entriesPosted()).toBe(2);
   });
 

@@ -29,10 +29,14 @@ beforeEach(async () => {
   });
   auditor = (await signIn(service)).auditor;
   await registerPerson(service, 'wang');
-  const ticket = { ruleCode: 'TRF-TICKET', evidence: [evidenceOf('trafficTicket')] };
-  await recordEntry(service, 'wang', { ...ticket, occurredAt: '2026-09-03T07:45:00Z' });
+  const ticket = (occurredAt: string, documentNumber: string) => ({
+    ruleCode: 'TRF-TICKET',
+    occurredAt,
+    evidence: [evidenceOf('trafficTicket', documentNumber)],
+  });
+  await recordEntry(service, 'wang', ticket('2026-09-03T07:45:00Z', 'T-2026-0903'));
   // A year before the test's day: its effect has ended, and its expiry is due.
-  await recordEntry(service, 'wang', { ...ticket, occurredAt: '2025-11-20T07:45:00Z' });
+  await recordEntry(service, 'wang', ticket('2025-11-20T07:45:00Z', 'T-2025-1120'));
   await service.runner.catchUp(2_000);
 });
 afterEach(() => service.close());

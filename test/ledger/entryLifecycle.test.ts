@@ -294,6 +294,34 @@ describe('reinstatement', () => {
       .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-1')]))
       .thenRefuses('evidence-not-new'));
 
+  it('refuses the document the entry carried under another hash, as no new evidence', () =>
+    given([registered, posted, reversed], context)
+      .when(
+        reinstate([
+          {
+            ...evidenceOf('adminPenaltyDecision', 'AP-1'),
+            sha256: evidenceOf('adminPenaltyDecision', 'a rescan').sha256,
+          },
+        ]),
+      )
+      .thenRefuses('evidence-not-new'));
+
+  it('refuses evidence that stands behind another entry of the subject, naming it', () => {
+    const other: LedgerEvent = {
+      type: 'EntryPosted',
+      data: {
+        ...theft,
+        entryId: '01890000-0000-7000-8000-0000000000a5',
+        occurredAt: '2026-03-02T08:00:00.000Z',
+        effectiveUntil: '2029-03-02T08:00:00.000Z',
+        evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+      },
+    };
+    given([registered, posted, reversed, other], context)
+      .when(reinstate())
+      .thenRefuses('evidence-already-used', { entryId: '01890000-0000-7000-8000-0000000000a5' });
+  });
+
   it('refuses an entry an amendment replaced, which would count beside its replacement', () => {
     const amendedAway: LedgerEvent = {
       type: 'EntryReversed',

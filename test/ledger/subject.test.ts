@@ -243,6 +243,8 @@ describe('recording an entry', () => {
 });
 
 describe("a rule's cap per period", () => {
+  /** Each donation has its own receipt. */
+  const receiptOf = (entryId: string) => evidenceOf('donationReceipt', `R-${entryId}`);
   const donation = (occurredAt: string, entryId: string): LedgerEvent => ({
     type: 'EntryPosted',
     data: {
@@ -254,11 +256,11 @@ describe("a rule's cap per period", () => {
       points: 30,
       severity: 'general',
       occurredAt,
-      evidence: [evidenceOf('donationReceipt')],
+      evidence: [receiptOf(entryId)],
     },
   });
   const donate = (occurredAt: string) =>
-    recordEntry({ ruleCode: 'CHR-DONATION', occurredAt, evidence: [evidenceOf('donationReceipt')] });
+    recordEntry({ ruleCode: 'CHR-DONATION', occurredAt, evidence: [receiptOf(ticketPosted.entryId)] });
 
   it('refuses a donation within 12 months after a capped one', () =>
     given([personRegistered, donation('2026-01-01T00:00:00.000Z', 'd1')], context)
@@ -283,4 +285,154 @@ describe("a rule's cap per period", () => {
         },
         noticeOf(ticketPosted.entryId),
       ]));
+});
+
+describe('one document behind one entry of a subject', () => {
+  const judgment = evidenceOf('courtJudgment', '(2026) Lu 1082 Min Chu 77');
+  /** Another hash than the judgment's: a rescan, or a digit mistyped. */
+  const otherHash = evidenceOf('courtJudgment', 'a rescan').sha256;
+  const held = '01890000-0000-7000-8000-0000000000e1';
+  const breach: EntryPosted = {
+    ...ticketPosted,
+    entryId: held,
+    ruleCode: 'COM-CONTRACT-BREACH',
+    points: -20,
+    severity: 'general',
+    effectiveUntil: '2029-10-01T08:00:00.000Z',
+    evidence: [judgment],
+    recordedBy: 'clerk-sun',
+    authority: 'court',
+  };
+  const about = { subjectId: 's1', entryId: held };
+  const breachPosted: LedgerEvent = { type: 'EntryPosted', data: breach };
+  const breachReversed: LedgerEvent = {
+    type: 'EntryReversed',
+    data: { ...about, reason: 'objectionReversed', decidedBy: 'officer-zhou', reasons: 'the judgment was annulled' },
+  };
+  const recordBreach = (evidence = [judgment]) => recordEntry({ ruleCode: 'COM-CONTRACT-BREACH', evidence });
+
+  it('refuses a judgment that already stands behind a posted entry, naming that entry', () =>
+    given([personRegistered, breachPosted], context)
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held, documentNumber: judgment.documentNumber }));
+
+  it('refuses the same issuer and document number under another hash', () =>
+    given([personRegistered, breachPosted], context)
+      .when(recordBreach([{ ...judgment, sha256: otherHash }]))
+      .thenRefuses('evidence-already-used'));
+
+  it('refuses the same content under another issuer and number', () =>
+    given([personRegistered, breachPosted], context)
+      .when(recordBreach([{ ...judgment, issuer: 'Weihai Intermediate Court', documentNumber: 'W-1' }]))
+      .thenRefuses('evidence-already-used'));
+
+  it('reads issuer and number as written: case, runs of spaces and full-width brackets aside', () =>
+    given([personRegistered, breachPosted], context)
+      .when(
+        recordBreach([
+          {
+            ...judgment,
+            sha256: otherHash,
+            issuer: ' RONGCHENG issuing  authority',
+            documentNumber: '（2026） LU 1082 Min  Chu 77',
+          },
+        ]),
+      )
+      .thenRefuses('evidence-already-used'));
+
+  it('refuses a document behind one of several the new entry carries', () =>
+    given([personRegistered, breachPosted], context)
+      .when(recordBreach([evidenceOf('arbitralAward', 'A-9'), judgment]))
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it("refuses a document behind an entry still waiting for a second person's approval", () =>
+    given(
+      [
+        personRegistered,
+        {
+          type: 'EntryProposed',
+          data: { ...breach, ruleCode: 'COM-OTHER-UNTRUSTWORTHY', points: -40, narrative: 'a large unpaid loan' },
+        },
+      ],
+      context,
+    )
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it('keeps the documents of a reversed entry, which reinstatement may bring back', () =>
+    given([personRegistered, breachPosted, breachReversed], context)
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it('keeps a document an entry carried before it was reinstated with another', () =>
+    given(
+      [
+        personRegistered,
+        breachPosted,
+        breachReversed,
+        {
+          type: 'EntryReinstated',
+          data: {
+            ...about,
+            evidence: [evidenceOf('courtJudgment', '(2026) Lu 1082 Min Zai 3')],
+            reinstatedBy: 'clerk-sun',
+            reasons: 'the retrial confirmed the breach',
+          },
+        },
+      ],
+      context,
+    )
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it('keeps the documents of an expired entry: the same conduct is not recorded twice', () =>
+    given(
+      [personRegistered, breachPosted, { type: 'EntryExpired', data: { ...about, expiredAt: breach.effectiveUntil } }],
+      context,
+    )
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it('keeps the documents of an entry credit repair ended early', () =>
+    given(
+      [
+        personRegistered,
+        breachPosted,
+        {
+          type: 'CreditRepairGranted',
+          data: {
+            ...about,
+            repairId: '01890000-0000-7000-8000-0000000000c1',
+            grantedBy: 'officer-zhou',
+            reasons: 'the debt was paid',
+          },
+        },
+      ],
+      context,
+    )
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: held }));
+
+  it('names the entry an amendment posted, not the one it replaced, when both carry the document', () =>
+    given(
+      [
+        personRegistered,
+        breachPosted,
+        { type: 'EntryReversed', data: { ...breachReversed.data, reason: 'amended' } } as LedgerEvent,
+        {
+          type: 'EntryPosted',
+          data: {
+            ...breach,
+            entryId: '01890000-0000-7000-8000-0000000000e2',
+            ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
+            points: -10,
+            narrative: 'the judgment found a smaller debt',
+            amends: held,
+          },
+        },
+      ],
+      context,
+    )
+      .when(recordBreach())
+      .thenRefuses('evidence-already-used', { entryId: '01890000-0000-7000-8000-0000000000e2' }));
 });

@@ -11,7 +11,7 @@ export interface Decider<State, Command, Context> {
 }
 
 /**
- * given(events).when(command).then(events) | .thenRefuses(code): a decider's rules, read as rules.
+ * given(events).when(command).then(events) | .thenRefuses(code, details?): a decider's rules, read as rules.
  */
 export const deciderSpec =
   <State, Command, Context>(decider: Decider<State, Command, Context>) =>
@@ -20,14 +20,15 @@ export const deciderSpec =
       const decide = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState()), context);
       return {
         then: (expected: LedgerEvent[]) => expect(decide()).toEqual(expected),
-        thenRefuses: (code: string) => {
+        /** Refused with this code, and with these details among the refusal's, when given. */
+        thenRefuses: (code: string, details?: Record<string, unknown>) => {
           let refusal: unknown;
           try {
             decide();
           } catch (error) {
             refusal = error;
           }
-          expect(refusal).toMatchObject({ code });
+          expect(refusal).toMatchObject(details ? { code, details } : { code });
         },
       };
     },

@@ -96,7 +96,11 @@ const scheme = loadScheme(defaultSchemePath());
 export const authorityFor = (ruleCode: unknown): string =>
   scheme.catalogue.find((rule) => rule.code === ruleCode)?.recordingAuthorities[0] ?? 'traffic-police';
 
-export const evidenceOf = (kind: EvidenceRef['kind'], documentNumber = 'DOC-1'): EvidenceRef => ({
+/**
+ * A document of `kind`, known by its number: one number is one document (the same hash), and a subject's entries
+ * stand on different documents. Without a number, the first document of its kind: documents of different kinds differ.
+ */
+export const evidenceOf = (kind: EvidenceRef['kind'], documentNumber = `${kind}-1`): EvidenceRef => ({
   kind,
   issuer: 'Rongcheng issuing authority',
   documentNumber,
