@@ -1,5 +1,4 @@
 import type { LedgerEvent, ListingAdded, ListingRemovalRequested } from '../../src/events/ledgerEvents';
-import { defaultCalendarPath, loadCalendar } from '../../src/ledger/calendarLoader';
 import type {
   AddListing,
   ExtendListing,
@@ -11,13 +10,15 @@ import type {
 import { blacklistGrounds } from '../../src/ledger/listingCodes';
 import { createSchemeBook } from '../../src/ledger/schemeBook';
 import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
+import { chinaUntil2026 } from '../support/calendars';
 import { given } from '../support/listingSpec';
 import { evidenceOf } from '../support/ledgerService';
 
 const context: ListingDecisionContext = {
   now: new Date('2026-11-26T10:00:00Z'),
   schemes: createSchemeBook([loadScheme(defaultSchemePath())]),
-  calendar: loadCalendar(defaultCalendarPath()),
+  // Ends with 2026 whatever years the shipped calendar adds: the deadlines at the end of December run past it.
+  calendar: chinaUntil2026(),
 };
 /** The same context at another instant. */
 const at = (now: string): ListingDecisionContext => ({ ...context, now: new Date(now) });
