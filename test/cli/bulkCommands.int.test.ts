@@ -9,7 +9,7 @@ import { openBulkStore } from '../../src/cli/bulkStore';
 import { defaultCalendarPath } from '../../src/ledger/calendarLoader';
 import { defaultSchemePath } from '../../src/ledger/schemeLoader';
 import { projectRoot } from '../../src/projectRoot';
-import { fixedClock, temporaryFolder } from '../support/ledgerService';
+import { fixedClock, temporaryFolder, testNow } from '../support/ledgerService';
 import { streamsOf, wholeLog } from '../support/seededCity';
 
 /** stderr as a pipe, not a terminal: no progress bar is drawn, the summary line is all it gets. */
@@ -96,30 +96,45 @@ describe('the built CLI', () => {
     }
   }, 60_000);
 
-  it('seeds, exports and imports on the configured stores, exiting 0', async () => {
-    const run = (dbName: string, ...args: string[]) =>
-      promisify(execFile)('node', [cli, ...args], {
+  /**
+   * The built CLI on a database in the temporary folder, its clock started at `clockStart`, and with nothing of the
+   * caller's environment: an ESDB_CONNECTION_STRING or LEDGER_* variable of the shell running the tests would change
+   * what it does.
+   */
+  const cliOn =
+    (dbName: string, clockStart = testNow) =>
+    (...args: string[]) =>
+      promisify(execFile)(process.execPath, [cli, ...args], {
         cwd: folder.path,
-        env: { ...process.env, LEDGER_DB: join(folder.path, dbName), LOG_LEVEL: 'silent' },
+        env: {
+          PATH: process.env.PATH,
+          LEDGER_DB: join(folder.path, dbName),
+          LEDGER_CLOCK_START: clockStart.toISOString(),
+          LOG_LEVEL: 'silent',
+        },
       });
-    const seeded = await run('source.db', 'seed', '--residents', '20', '--organisations', '1', '--seed', 'spawned');
-    expect(seeded.stderr).toMatch(/^seeded 20 residents and 1 organisations \(seed spawned, 5 years to /);
-    await run('source.db', 'export', 'city.jsonl');
-    const imported = await run('target.db', 'import', 'city.jsonl');
+
+  it('seeds, exports and imports on the configured stores, exiting 0', async () => {
+    const source = cliOn('source.db');
+    const seeded = await source('seed', '--residents', '20', '--organisations', '1', '--seed', 'spawned');
+    expect(seeded.stderr).toMatch(/^seeded 20 residents and 1 organisations \(seed spawned, 5 years to 2026-11-26\)/);
+    await source('export', 'city.jsonl');
+    const imported = await cliOn('target.db')('import', 'city.jsonl');
     const lines = readFileSync(join(folder.path, 'city.jsonl'), 'utf8').trimEnd().split('\n').length;
     expect(imported.stderr).toMatch(new RegExp(`^imported ${lines} lines from city\\.jsonl: ${lines} events written`));
     expect(imported.stdout).toBe('');
   });
   it('runs every operator command end to end on a temporary store', async () => {
-    const env = { ...process.env, LEDGER_DB: join(folder.path, 'ops.db'), LOG_LEVEL: 'silent', LEDGER_DEMO: '0' };
-    const run = (...args: string[]) => promisify(execFile)('node', [cli, ...args], { cwd: folder.path, env });
+    const run = cliOn('ops.db');
     const fails = (...args: string[]) =>
       run(...args).then(
         () => undefined,
         (error: { code: number; stdout: string; stderr: string }) => error,
       );
 
-    await run('seed', '--residents', '12', '--organisations', '1', '--seed', 'operator');
+    // Seeded an hour before the tests' instant, so that the reads as of that instant find it recorded.
+    const seededAt = new Date(testNow.getTime() - 3_600_000);
+    await cliOn('ops.db', seededAt)('seed', '--residents', '12', '--organisations', '1', '--seed', 'operator');
     expect((await run('rebuild')).stdout).toMatch(/^rebuilt projections up to position \d{20}/);
     expect((await run('tick')).stdout).toMatch(
       /^\d+ acted on: entries expired \d+, objections reversed for a missed deadline \d+, /,
@@ -133,7 +148,7 @@ describe('the built CLI', () => {
     expect((await run('verify')).stderr).toContain("note: checked against the ledger's own latest checkpoint");
 
     const replayed = JSON.parse(
-      (await run('replay', '--subject', 'r-000001', '--as-of', new Date().toISOString(), '--view', 'known')).stdout,
+      (await run('replay', '--subject', 'r-000001', '--as-of', testNow.toISOString(), '--view', 'known')).stdout,
     );
     expect(replayed).toMatchObject({ subjectId: 'r-000001', view: 'known' });
     const logged = openLedgerDatabase(join(folder.path, 'ops.db'));
@@ -155,7 +170,7 @@ describe('the built CLI', () => {
     expect(yearAlone?.stderr).toContain('--as-of must be an ISO date-time such as 2027-01-05T09:00:00+08:00, not 2026');
 
     writeFileSync(join(folder.path, 'change.json'), JSON.stringify({ rules: { 'TRF-TICKET': { points: -1 } } }));
-    const at = new Date().toISOString();
+    const at = testNow.toISOString();
     const whatIf = JSON.parse((await run('whatif', '--scheme', 'change.json', '--at', at, '--json')).stdout);
     expect(whatIf).toHaveProperty('transitions');
     const replayedWhatIf = await run('replay', '--what-if', 'change.json', '--as-of', at, '--json');
