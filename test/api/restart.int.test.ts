@@ -46,19 +46,37 @@ describe('a restart on the same file', () => {
     const dbPath = join(folder.path, 'resume.db');
     const first = await openTestService({ dbPath });
     await registerPerson(first, 'wang');
-    await first.runner.catchUp(5_000);
-    await first.close();
-
-    const second = await openTestService({ dbPath });
-    const entry = await recordEntry(second, 'wang', {
+    const before = await recordEntry(first, 'wang', {
       ruleCode: 'VOL-PROJECT',
       occurredAt: '2026-10-01T08:00:00Z',
-      evidence: [evidenceOf('volunteerHoursCert')],
+      evidence: [evidenceOf('volunteerHoursCert', 'V-1')],
     });
-    const history = await request(second.app)
-      .get(`/v1/subjects/wang/history?minPosition=${entry.body.position}`)
+    expect(await first.runner.catchUp(5_000)).toBe(true);
+    const checkpoint = first.runner.position();
+    expect(checkpoint).toBe(await first.store.headPosition());
+    await first.close();
+
+    const second = await openTestService({ dbPath, followProjections: false });
+    // Where it resumes, before it follows the log: the checkpoint saved before the restart, not the start of the log.
+    expect(second.runner.position()).toBe(checkpoint);
+    second.runner.start();
+    const after = await recordEntry(second, 'wang', {
+      ruleCode: 'VOL-PROJECT',
+      occurredAt: '2026-10-02T08:00:00Z',
+      evidence: [evidenceOf('volunteerHoursCert', 'V-2')],
+    });
+    expect(await second.runner.catchUp(5_000)).toBe(true);
+    expect(second.runner.position()).toBe(after.body.position);
+    // The score is read from the projection: each entry counted once, the one from before the restart too.
+    const score = await request(second.app)
+      .get(`/v1/subjects/wang/score?minPosition=${after.body.position}`)
       .set((await signIn(second)).auditor);
-    expect(history.body.items.map((item: { balance: number }) => item.balance)).toEqual([1000, 1002, 1002]);
+    expect(score.status).toBe(200);
+    expect(score.body.score).toBe(1004);
+    expect(score.body.explanation.entries.map((entry: { entryId: string }) => entry.entryId)).toEqual([
+      before.body.entryId,
+      after.body.entryId,
+    ]);
     await second.close();
   });
 

@@ -34,6 +34,7 @@ export const openTestService = (
     rateLimitPerMinute?: number;
     proofsPerMinute?: number;
     trustProxy?: TrustProxy;
+    followProjections?: boolean;
   } = {},
 ): Promise<LedgerService> =>
   openLedgerService({
@@ -49,6 +50,7 @@ export const openTestService = (
     ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
     ...(options.proofsPerMinute ? { proofsPerMinute: options.proofsPerMinute } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.followProjections === false ? { followProjections: false } : {}),
   });
 
 /**
