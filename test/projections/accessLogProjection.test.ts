@@ -35,7 +35,7 @@ const setUp = () => {
   /** Applies everything appended so far. */
   const project = async () => {
     runner.start();
-    await runner.catchUp(2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
     await runner.stop();
   };
   return { db, store, accessLog, runner, appendBatch, project };
@@ -122,6 +122,7 @@ describe('the access log projection', () => {
     await appendBatch([chen('wang', '2026-01-01T00:00:00.000Z')]);
     await project();
     const [event] = await store.readStream(accessLogStream);
+    expect(accessLog.forSubject('wang', { limit: 10 }).items).toHaveLength(1);
     accessLog.apply(event as NonNullable<typeof event>);
     expect(accessLog.forSubject('wang', { limit: 10 }).items).toHaveLength(1);
   });
@@ -132,6 +133,7 @@ describe('the access log projection', () => {
     await project();
     const dump = () => db.prepare('SELECT * FROM access_log ORDER BY position, record_index').all();
     const built = dump();
+    expect(built).toHaveLength(2);
     runner.reset();
     expect(dump()).toEqual([]);
     await project();

@@ -145,7 +145,7 @@ describe('the projection runner', () => {
     const { db, store, runner } = setUp();
     const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
     runner.start();
-    await runner.waitFor(result.position, 2_000);
+    expect(await runner.waitFor(result.position, 2_000)).toBe(true);
     await runner.stop();
     expect(db.prepare('SELECT name, position FROM projection_checkpoints ORDER BY name').all()).toEqual([
       { name: 'scores', position: result.position },
@@ -154,7 +154,7 @@ describe('the projection runner', () => {
   });
 
   it('rebuilds from zero to the identical result', async () => {
-    const { store, runner, dump } = setUp();
+    const { store, runner, dump, failures } = setUp();
     for (const subjectId of ['a', 'b', 'c']) {
       await append(store, subjectId, [
         { type: 'SubjectRegistered', data: registered(subjectId) },
@@ -163,14 +163,21 @@ describe('the projection runner', () => {
       ]);
     }
     runner.start();
-    await runner.catchUp(2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
     const built = dump();
+    // Three subjects, each registered with two entries: what the rebuild must come back to.
+    expect([built.subjects.length, built.entries.length, built.counts]).toEqual([
+      3,
+      6,
+      ['a', 'b', 'c'].map((subject) => ({ subject, events: 3 })),
+    ]);
     await runner.stop();
     runner.reset();
-    expect(dump().counts).toEqual([]);
+    expect(dump()).toEqual({ subjects: [], entries: [], counts: [] });
     runner.start();
-    await runner.catchUp(2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
     expect(dump()).toEqual(built);
+    expect(failures).toEqual([]);
     await runner.stop();
   });
 
@@ -196,7 +203,7 @@ describe('the projection runner', () => {
     const { db, store, runner } = setUp();
     await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
     runner.start();
-    await runner.catchUp(2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
     await runner.stop();
     const counts = createSubjectCounts(db);
     const rerun = createProjectionRunner({
@@ -220,8 +227,10 @@ describe('the projection runner', () => {
       { type: 'EntryPosted', data: posted('a', -5, '2026-01-01T00:00:00.000Z') },
     ]);
     runner.start();
-    await runner.waitFor(result.position, 2_000);
+    expect(await runner.waitFor(result.position, 2_000)).toBe(true);
     const [event] = await store.readStream(subjectStream('a'), { fromRevision: 1n });
+    expect(event?.type).toBe('EntryPosted');
+    expect(scores.entries('a')).toHaveLength(1);
     scores.apply(event as NonNullable<typeof event>);
     expect(scores.entries('a')).toHaveLength(1);
     await runner.stop();
@@ -232,7 +241,7 @@ describe('the projection runner', () => {
     const { db, store, runner } = setUp();
     const result = await append(store, 'a', [{ type: 'SubjectRegistered', data: registered('a') }]);
     runner.start();
-    await runner.waitFor(result.position, 2_000);
+    expect(await runner.waitFor(result.position, 2_000)).toBe(true);
     await runner.stop();
     db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'subjectCounts'").run();
     const rerun = createProjectionRunner({

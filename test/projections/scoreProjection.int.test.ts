@@ -42,6 +42,17 @@ const setUp = () => {
   return { db, store, append };
 };
 
+/** A runner over the score projection alone, which fails the test on any failure to fold an event. */
+const runnerFor = (db: Database, store: EventStore, scores: ReturnType<typeof createScoreProjection>) =>
+  createProjectionRunner({
+    store,
+    db,
+    projections: [scores],
+    onFailure: (error) => {
+      throw error;
+    },
+  });
+
 /**
  * The read model after `events`, folded one of two ways: all while a rebuild from zero catches up (the index by
  * entry id not built yet), or one by one once it has caught up (with the index).
@@ -50,17 +61,19 @@ type Folding = 'while rebuilding from zero' | 'once caught up';
 const given = async (folding: Folding, events: { type: string; data: unknown }[]) => {
   const { db, store, append } = setUp();
   const scores = createScoreProjection(db);
-  const runner = createProjectionRunner({ store, db, projections: [scores], onFailure: () => undefined });
+  const runner = runnerFor(db, store, scores);
   if (folding === 'while rebuilding from zero') {
     await append([registration, ...events]);
     runner.start();
   } else {
     await append([registration]);
     runner.start();
-    await runner.catchUp(2_000);
-    for (const event of events) await runner.waitFor((await append([event])).position, 2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
+    for (const event of events) expect(await runner.waitFor((await append([event])).position, 2_000)).toBe(true);
   }
-  await runner.catchUp(2_000);
+  // Every event folded: had a fold failed, the rows it left short could pass an expectation of none.
+  expect(await runner.catchUp(2_000)).toBe(true);
+  expect(runner.failure()).toBeUndefined();
   await runner.stop();
   return scores;
 };
@@ -100,6 +113,8 @@ describe.each<Folding>(['while rebuilding from zero', 'once caught up'])(
         { type: 'EntryReversed', data: reversed },
       ]);
       expect(withoutIt.entries(subjectId)).toEqual([]);
+      // Held, and left out only because reversed.
+      expect(withoutIt.subjectOfEntry('ticket')).toBe(subjectId);
       const withIt = await given(folding, [
         { type: 'EntryPosted', data: entry },
         { type: 'EntryReversed', data: reversed },
@@ -155,9 +170,9 @@ describe('the score read model across versions and restarts', () => {
   };
   const catchUp = async (db: Database, store: EventStore) => {
     const scores = createScoreProjection(db);
-    const runner = createProjectionRunner({ store, db, projections: [scores], onFailure: () => undefined });
+    const runner = runnerFor(db, store, scores);
     runner.start();
-    await runner.catchUp(2_000);
+    expect(await runner.catchUp(2_000)).toBe(true);
     await runner.stop();
     return scores;
   };
@@ -185,7 +200,7 @@ describe('the score read model across versions and restarts', () => {
   it('goes on with the index by entry id after a rebuild from zero stopped before it caught up', async () => {
     const { db, store, append } = setUp();
     await append([registration, { type: 'EntryPosted', data: ticket }]);
-    await catchUp(db, store);
+    expect((await catchUp(db, store)).entries(subjectId).map((entry) => entry.entryId)).toEqual(['ticket']);
     // What a rebuild stopped half-way leaves: its rows and checkpoint, none of its read indexes.
     for (const index of indexesOf(db)) db.exec(`DROP INDEX ${index}`);
     await append([expiry]);
