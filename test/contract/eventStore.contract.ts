@@ -144,20 +144,27 @@ const closeAfter = async <T, Event extends FoldedEvent = RecordedEvent>(
 };
 
 /**
- * What an adapter guarantees beyond the port's core. EventStoreDB keeps no index of event ids across
- * revisions and streams, so it cannot refuse an id reused outside an exact retry; those cases run only for
- * adapters that can.
+ * What an adapter guarantees beyond the port's core, declared by each adapter's suite: the cases of a capability it
+ * lacks show as skipped, and those of one it claims run. EventStoreDB keeps no index of event ids across revisions
+ * and streams, so it cannot refuse an id reused outside an exact retry; nor does its adapter offer the optional
+ * readAllStored and subscribeToFold.
  */
 export interface StoreCapabilities {
   refusesReusedEventIds: boolean;
+  /** Offers EventStore.readAllStored. */
+  readsAllAsStored: boolean;
+  /** Offers EventStore.subscribeToFold. */
+  subscribesForFolds: boolean;
 }
 
 export const describeEventStoreContract = (
   name: string,
   factory: EventStoreFactory,
-  capabilities: StoreCapabilities = { refusesReusedEventIds: true },
+  capabilities: StoreCapabilities,
 ): void => {
   const itRefusingReusedIds = capabilities.refusesReusedEventIds ? it : it.skip;
+  const itReadingAllAsStored = capabilities.readsAllAsStored ? it : it.skip;
+  const itSubscribingForFolds = capabilities.subscribesForFolds ? it : it.skip;
   describe(`the ${name} event store`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
@@ -166,6 +173,26 @@ export const describeEventStoreContract = (
       ({ store, dispose } = await factory());
     });
     afterAll(() => dispose());
+
+    /** The optional methods the adapter claims: a claim it does not keep fails here, not as a skip. */
+    const readAllStored: NonNullable<EventStore['readAllStored']> = (options) => {
+      if (!store.readAllStored) throw new Error(`the ${name} event store claims readAllStored and lacks it`);
+      return store.readAllStored(options);
+    };
+    const subscribeToFold: NonNullable<EventStore['subscribeToFold']> = (options) => {
+      if (!store.subscribeToFold) throw new Error(`the ${name} event store claims subscribeToFold and lacks it`);
+      return store.subscribeToFold(options);
+    };
+
+    it('offers the optional methods it claims, and no other', () => {
+      expect({
+        readsAllAsStored: typeof store.readAllStored === 'function',
+        subscribesForFolds: typeof store.subscribeToFold === 'function',
+      }).toEqual({
+        readsAllAsStored: capabilities.readsAllAsStored,
+        subscribesForFolds: capabilities.subscribesForFolds,
+      });
+    });
 
     describe('appending with an expected revision', () => {
       it('starts a stream at revision 0 when no_stream is expected', async () => {
@@ -370,32 +397,36 @@ export const describeEventStoreContract = (
     });
 
     describe('reading the log as stored, where the adapter offers it', () => {
-      it('gives the events readAll gives, with data and metadata as the text that parses to them', async () => {
-        if (!store.readAllStored) return;
-        const head = await store.headPosition();
-        const stream = uniqueStream();
-        await store.appendToStream(stream, [deedRecorded({ points: 3, note: 'zebra before apple' }), ...deeds(2)]);
-        const recorded = await store.readAll({ after: head });
-        const stored = await store.readAllStored({ after: head });
-        expect(stored.map((event) => [event.position, event.id, event.revision, event.hash])).toEqual(
-          recorded.map((event) => [event.position, event.id, event.revision, event.hash]),
-        );
-        expect(stored.map((event) => JSON.parse(event.dataJson) as unknown)).toEqual(
-          recorded.map((event) => event.data),
-        );
-        expect(stored.map((event) => event.recordedAt)).toEqual(
-          recorded.map((event) => event.recordedAt.toISOString()),
-        );
-      });
+      itReadingAllAsStored(
+        'gives the events readAll gives, with data and metadata as the text that parses to them',
+        async () => {
+          const head = await store.headPosition();
+          const stream = uniqueStream();
+          await store.appendToStream(stream, [deedRecorded({ points: 3, note: 'zebra before apple' }), ...deeds(2)]);
+          const recorded = await store.readAll({ after: head });
+          const stored = await readAllStored({ after: head });
+          expect(stored.map((event) => [event.position, event.id, event.revision, event.hash])).toEqual(
+            recorded.map((event) => [event.position, event.id, event.revision, event.hash]),
+          );
+          expect(stored.map((event) => JSON.parse(event.dataJson) as unknown)).toEqual(
+            recorded.map((event) => event.data),
+          );
+          expect(stored.map((event) => event.recordedAt)).toEqual(
+            recorded.map((event) => event.recordedAt.toISOString()),
+          );
+        },
+      );
 
-      it('stores data as canonical JSON, so that the stored text is what its hash covers', async () => {
-        if (!store.readAllStored) return;
-        const head = await store.headPosition();
-        await store.appendToStream(uniqueStream(), [deedRecorded({ points: 3, note: 'zebra before apple' })]);
-        const [stored] = await store.readAllStored({ after: head });
-        expect(stored?.dataJson).toBe('{"note":"zebra before apple","points":3}');
-        expect(stored && canonicalTextsDigest(stored, genesisHash)).toBe(stored?.hash);
-      });
+      itReadingAllAsStored(
+        'stores data as canonical JSON, so that the stored text is what its hash covers',
+        async () => {
+          const head = await store.headPosition();
+          await store.appendToStream(uniqueStream(), [deedRecorded({ points: 3, note: 'zebra before apple' })]);
+          const [stored] = await readAllStored({ after: head });
+          expect(stored?.dataJson).toBe('{"note":"zebra before apple","points":3}');
+          expect(stored && canonicalTextsDigest(stored, genesisHash)).toBe(stored?.hash);
+        },
+      );
     });
 
     describe('reading a stream', () => {
@@ -697,34 +728,35 @@ export const describeEventStoreContract = (
           ? 'caughtUp'
           : { type: item.type, data: item.data, position: item.position, recordedAt: item.recordedAt };
 
-      it('delivers what readAll gives, with only what a fold reads of each event, then live events', async () => {
-        if (!store.subscribeToFold) return;
-        const prefix = uniquePrefix();
-        const after = await store.headPosition();
-        await store.appendToStream(uniqueStream(prefix), [deedRecorded(), violationRecorded(), deedRecorded()]);
-        const filter = { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded', 'DeedRecorded'] };
-        const whole = await store.readAll({ after, filter });
-        const subscription = store.subscribeToFold({ after, filter });
-        await closeAfter(subscription, async () => {
-          const items = subscription[Symbol.asyncIterator]();
-          expect((await take(items, 4)).map(folded)).toEqual([...whole.map(folded), 'caughtUp']);
-          const live = violationRecorded();
-          const appended = await store.appendToStream(uniqueStream(prefix), [live]);
-          expect(folded(await nextItem(items))).toMatchObject({
-            type: live.type,
-            data: live.data,
-            position: appended.position,
+      itSubscribingForFolds(
+        'delivers what readAll gives, with only what a fold reads of each event, then live events',
+        async () => {
+          const prefix = uniquePrefix();
+          const after = await store.headPosition();
+          await store.appendToStream(uniqueStream(prefix), [deedRecorded(), violationRecorded(), deedRecorded()]);
+          const filter = { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded', 'DeedRecorded'] };
+          const whole = await store.readAll({ after, filter });
+          const subscription = subscribeToFold({ after, filter });
+          await closeAfter(subscription, async () => {
+            const items = subscription[Symbol.asyncIterator]();
+            expect((await take(items, 4)).map(folded)).toEqual([...whole.map(folded), 'caughtUp']);
+            const live = violationRecorded();
+            const appended = await store.appendToStream(uniqueStream(prefix), [live]);
+            expect(folded(await nextItem(items))).toMatchObject({
+              type: live.type,
+              data: live.data,
+              position: appended.position,
+            });
           });
-        });
-      });
+        },
+      );
 
-      it('delivers only the events its filter matches', async () => {
-        if (!store.subscribeToFold) return;
+      itSubscribingForFolds('delivers only the events its filter matches', async () => {
         const prefix = uniquePrefix();
         const after = await store.headPosition();
         const violation = violationRecorded();
         await store.appendToStream(uniqueStream(prefix), [deedRecorded(), violation, deedRecorded()]);
-        const subscription = store.subscribeToFold({
+        const subscription = subscribeToFold({
           after,
           filter: { streamPrefixes: [prefix], eventTypes: ['ViolationRecorded'] },
         });
