@@ -4,6 +4,7 @@ import { openLedgerDatabase } from '../../src/events/adapters/sqliteDatabase';
 import { positionFromNumber, type RecordedEvent } from '../../src/events/eventStore';
 import type { LedgerEvent } from '../../src/events/ledgerEvents';
 import { addMonths } from '../../src/ledger/calendar';
+import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from '../../src/ledger/errors';
 import { subjectAsOf } from '../../src/ledger/replay';
 import { scoreAt } from '../../src/ledger/score';
 import { findRule } from '../../src/ledger/scheme';
@@ -79,25 +80,51 @@ const registered: LedgerEvent = {
   data: { subjectId: 's1', kind: 'person', adultFrom: '2000-01-01', baseline: 1000, registeredBy: 'clerk' },
 };
 
+/**
+ * How many commands of each type the runs of the current test had accepted: a property that held only because every
+ * command was refused would prove nothing, so each test checks that its runs accepted some.
+ */
+const accepted = new Map<string, number>();
+const acceptedOf = (...commandTypes: SubjectCommand['type'][]): number =>
+  commandTypes.reduce((sum, type) => sum + (accepted.get(type) ?? 0), 0);
+beforeEach(() => accepted.clear());
+/** The runs recorded entries, and changed what became of some: not every command was refused. */
+const expectRunsAccepted = (): void => {
+  expect(acceptedOf('RecordEntry')).toBeGreaterThan(0);
+  expect(
+    acceptedOf('DecideApproval', 'ReverseEntry', 'AmendEntry', 'UpholdEntry', 'ExpireEntry', 'DecideCreditRepair'),
+  ).toBeGreaterThan(0);
+};
+
+/** A refusal by the rules, which the operations may well run into; anything else is a failure of the test. */
+const isRefusal = (error: unknown): boolean =>
+  error instanceof LedgerRuleViolation || error instanceof LedgerConflict || error instanceof LedgerForbidden;
+
 /** Runs the operations through the decider; returns the events and the model, skipping refused commands. */
 const run = (operations: readonly Operation[]) => {
   let state: SubjectState = evolveSubject(initialSubjectState(), registered);
   const events: LedgerEvent[] = [registered];
   const model: ModelEntry[] = [];
   const apply = (command: SubjectCommand, at: Date): boolean => {
+    let decided: LedgerEvent[];
     try {
-      const decided = decideSubject(command, state, { now: at, schemes });
-      decided.forEach((event) => {
-        state = evolveSubject(state, event);
-        events.push(event);
-      });
-      return true;
-    } catch {
-      return false;
+      decided = decideSubject(command, state, { now: at, schemes });
+    } catch (error) {
+      if (isRefusal(error)) return false;
+      throw error;
     }
+    decided.forEach((event) => {
+      state = evolveSubject(state, event);
+      events.push(event);
+    });
+    accepted.set(command.type, (accepted.get(command.type) ?? 0) + 1);
+    return true;
   };
-  const pick = (index: number, wanted: ModelEntry['state']) =>
-    model.filter((entry) => entry.state === wanted)[index % 20];
+  /** One of the entries in the wanted state, whenever there is one. */
+  const pick = (index: number, wanted: ModelEntry['state']) => {
+    const candidates = model.filter((entry) => entry.state === wanted);
+    return candidates[index % candidates.length];
+  };
   operations.forEach((op, index) => {
     if (op.kind === 'record') {
       const code = rules[op.rule] as string;
@@ -245,6 +272,7 @@ describe('the folded score', () => {
       ),
       { numRuns: 150 },
     );
+    expectRunsAccepted();
   });
 
   it('replayed as of any instant, before or after now, equals the same computation', () => {
@@ -260,6 +288,7 @@ describe('the folded score', () => {
       ),
       { numRuns: 150 },
     );
+    expectRunsAccepted();
   });
 
   it('after reversing an entry is exactly the score without it', () => {
@@ -269,8 +298,9 @@ describe('the folded score', () => {
         const counting = model.filter(
           (entry) => entry.state === 'counting' && entry.from <= now.getTime() && now.getTime() < entry.until,
         );
-        const target = counting[pick % Math.max(counting.length, 1)];
-        if (!target) return;
+        const target = counting[pick % counting.length];
+        // The ticket recorded last counts now, whatever came before it: there is always one to reverse.
+        if (!target) throw new Error('no entry counts now, not even the ticket recorded last');
         const reversed: LedgerEvent = {
           type: 'EntryReversed',
           data: {
@@ -285,6 +315,7 @@ describe('the folded score', () => {
       }),
       { numRuns: 100 },
     );
+    expectRunsAccepted();
   });
 });
 
@@ -310,5 +341,6 @@ describe("the subject's fold", () => {
       }),
       { numRuns: 100 },
     );
+    expectRunsAccepted();
   });
 });
