@@ -83,7 +83,7 @@ describe('registering a subject', () => {
       })
       .thenRefuses('subject-under-age'));
 
-  it('lets someone born on 29 February come of age on 1 March of a common year', () =>
+  it('refuses someone born on 29 February on 28 February of a common year, a day before they come of age', () =>
     given([], { ...context, now: new Date('2026-02-28T12:00:00Z') })
       .when({
         type: 'RegisterSubject',
@@ -108,6 +108,22 @@ describe('registering a subject', () => {
           type: 'SubjectRegistered',
           // Not 1960-05-01: Date.UTC reads a year below 100 as 19xx.
           data: { subjectId: 's1', kind: 'person', adultFrom: '0060-05-01', baseline: 1000, registeredBy: 'clerk' },
+        },
+      ]));
+
+  it('lets someone born on 29 February come of age on 1 March of a common year', () =>
+    given([], { ...context, now: new Date('2026-03-01T02:00:00Z') })
+      .when({
+        type: 'RegisterSubject',
+        subjectId: 's1',
+        kind: 'person',
+        birthDate: '2008-02-29',
+        registeredBy: 'clerk',
+      })
+      .then([
+        {
+          type: 'SubjectRegistered',
+          data: { subjectId: 's1', kind: 'person', adultFrom: '2026-03-01', baseline: 1000, registeredBy: 'clerk' },
         },
       ]));
 
