@@ -5,7 +5,11 @@ import { isLedgerEvent, objectionStream, subjectStream, type RecordedLedgerEvent
 import { withEventValidation } from '../../src/events/validatingEventStore';
 import { defaultCalendarPath, loadCalendar } from '../../src/ledger/calendarLoader';
 import { createLedger, type Ledger } from '../../src/ledger/ledger';
-import { createObjectionDeadlines, type ObjectionDeadlines } from '../../src/ledger/objectionDeadlines';
+import {
+  createObjectionDeadlines,
+  decisionInFlightGraceMs,
+  type ObjectionDeadlines,
+} from '../../src/ledger/objectionDeadlines';
 import { createObjections, type ObjectionActor, type Objections } from '../../src/ledger/objections';
 import { publishScheme } from '../../src/ledger/schemePublication';
 import { defaultSchemePath, loadScheme } from '../../src/ledger/schemeLoader';
@@ -269,9 +273,15 @@ describe('the deadline sweeper', () => {
   });
 
   it('leaves a deadline alone for its first minute, while a decision judged in time may still be carried out', async () => {
-    await fileAgainst(await recordDeduction(1));
+    const { objectionId } = await fileAgainst(await recordDeduction(1));
     await project();
-    expect(await deadlines.reverseMissedDeadlines(new Date(decisionDueBy))).toEqual([]);
+    const afterDue = (ms: number) => new Date(new Date(decisionDueBy).getTime() + ms);
+    expect(await deadlines.reverseMissedDeadlines(afterDue(0))).toEqual([]);
+    expect(await deadlines.reverseMissedDeadlines(afterDue(decisionInFlightGraceMs - 1))).toEqual([]);
+    expect(await reversalsOf()).toEqual([]);
+    expect(await deadlines.reverseMissedDeadlines(afterDue(decisionInFlightGraceMs))).toEqual([
+      expect.objectContaining({ objectionId, stage: 'objection', dueBy: decisionDueBy }),
+    ]);
   });
 
   it('passes over an objection decided since the projection last saw it', async () => {
