@@ -65,19 +65,39 @@ const withOutage = () => {
   return { outage, faulty };
 };
 
-/** The real store, whose appends wait until release() is called. */
+/**
+ * The real store, whose appends wait until release() is called; `appendsCalled` lists the records each append was
+ * called with, held or not, and `appendsSettled` resolves once every append called so far has settled.
+ */
 const withHeldAppends = () => {
   let release = (): void => undefined;
   const released = new Promise<void>((resolve) => (release = resolve));
+  const calls: { records: number; settled: Promise<unknown> }[] = [];
   const slow = (store: EventStore): EventStore => ({
     ...store,
-    appendToStream: async (...args) => {
-      await released;
-      return store.appendToStream(...args);
+    appendToStream: (...args) => {
+      const appended = released.then(() => store.appendToStream(...args));
+      const [event] = args[1];
+      calls.push({
+        records: (event?.data as RecordsAccessed).records.length,
+        settled: appended.catch(() => undefined),
+      });
+      return appended;
     },
   });
-  return { slow, release: () => release() };
+  return {
+    slow,
+    release: () => release(),
+    appendsCalled: () => calls.map((call) => call.records),
+    appendsSettled: () => Promise.all(calls.map((call) => call.settled)),
+  };
 };
+
+/**
+ * Resolves once the callbacks already queued have run: what a writer does once its append has settled (its next
+ * append, if any) it does in promise callbacks, which all run before this.
+ */
+const queuedCallbacksRun = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const until = async (condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -161,13 +181,16 @@ describe('the access recorder', () => {
   });
 
   it('leaves the reads that arrive while a full batch is written to fill the next batch', async () => {
-    const { slow, release } = withHeldAppends();
+    const { slow, release, appendsCalled, appendsSettled } = withHeldAppends();
     const { read, appends } = setUp({ faulty: slow, batchSizeMax: 4 });
     const batchSizes = async () => (await appends()).map((event) => (event.data as RecordsAccessed).records.length);
     for (let count = 0; count < 6; count += 1) await read('/subjects/wang/score', auditor);
+    expect(appendsCalled()).toEqual([4]);
     release();
-    await until(async () => (await appends()).length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await appendsSettled();
+    await queuedCallbacksRun();
+    // The full batch written, and no append called for the two that came while it was held.
+    expect(appendsCalled()).toEqual([4]);
     expect(await batchSizes()).toEqual([4]);
     for (let count = 0; count < 2; count += 1) await read('/subjects/li/score', auditor);
     await until(async () => (await appends()).length === 2);
