@@ -367,16 +367,26 @@ describe('reconsideration', () => {
 });
 
 describe('GET /v1/objections/{id}', () => {
-  it('shows the subject their own objection, unrecorded, and answers 404 to another resident', async () => {
+  it('shows the subject their own objection', async () => {
     const { objectionId, position } = await file();
     const own = await get(`/objections/${objectionId}?minPosition=${position}`, li);
     expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ objectionId, subjectId: 'li', entryId });
     expect(schemas.validate('api/objectionResponses.json#/$defs/Objection', own.body)).toBeUndefined();
+  });
+
+  it("does not record the subject's read of their own objection", async () => {
+    const { objectionId, position } = await file();
+    expect((await get(`/objections/${objectionId}?minPosition=${position}`, li)).status).toBe(200);
+    await recorder.close();
+    expect(await store.readStream(accessLogStream)).toEqual([]);
+  });
+
+  it('answers 404 to a resident whose objection it is not', async () => {
+    const { objectionId, position } = await file();
     const other = await get(`/objections/${objectionId}?minPosition=${position}`, wang);
     expect(other.status).toBe(404);
     expect(other.body.type).toBe('/problems/objection-not-found');
-    await recorder.close();
-    expect(await store.readStream(accessLogStream)).toEqual([]);
   });
 
   it("records an officer's read as a read of the subject's record", async () => {
