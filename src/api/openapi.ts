@@ -45,9 +45,9 @@ const problem = (description: string, headers?: Record<string, Json>) => ({
   ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: ref('api/responses.json', '/$defs/Problem') } },
 });
-/** Answers that tell the client to come back later say when. */
-const problemWithRetry = (status: string, description: string) =>
-  status === '429' || status === '503' ? problem(description, { 'Retry-After': retryAfter }) : problem(description);
+/** A 429 says when to come back (Retry-After). */
+const problemOf = (status: string, description: string) =>
+  status === '429' ? problem(description, { 'Retry-After': retryAfter }) : problem(description);
 
 const idParameter = (schema: Json) => ({ name: 'id', in: 'path', required: true, schema });
 const subjectId = idParameter(ref('common.json', '/$defs/subjectId'));
@@ -63,22 +63,27 @@ const idempotencyKey = {
   schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
 };
 
-/** The error answers every operation can give, by the kind of operation. */
-const errorsOf = (kind: 'read' | 'write' | 'public') => {
+/**
+ * The error answers every operation can give, by the kind of operation: public ones none of their own; every other
+ * one those of authentication and the limits; reads of the ledger's records those of the access log and of
+ * minPosition too; writes those of the body and of the ledger's rules.
+ */
+const errorsOf = (kind: OperationKind) => {
   if (kind === 'public') return {};
   const auth = {
     '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
     '403': problem('The role, authority or purpose does not allow this'),
-    '429': problemWithRetry('429', 'Too many requests; see Retry-After'),
+    '429': problemOf('429', 'Too many requests; see Retry-After'),
   };
+  if (kind === 'operation') return auth;
   if (kind === 'read') {
     return {
       ...auth,
       '400': problem('A query parameter is malformed or unknown'),
-      '503': problemWithRetry(
-        '503',
+      '503': problem(
         'The access log cannot record the read just now (access-log-unavailable), or the read model has not reached ' +
           'minPosition (projection-behind); see Retry-After',
+        { 'Retry-After': retryAfter },
       ),
     };
   }
@@ -92,9 +97,12 @@ const errorsOf = (kind: 'read' | 'write' | 'public') => {
   };
 };
 
+/** Public (no credentials), a read of the ledger's records, a write, or an authenticated operation on the whole. */
+type OperationKind = 'public' | 'read' | 'write' | 'operation';
+
 interface OperationSpec {
   summary: string;
-  kind: 'read' | 'write' | 'public';
+  kind: OperationKind;
   path?: Json[];
   /** A schema under schemas/ whose properties are the query parameters. */
   query?: string;
@@ -153,9 +161,7 @@ const operation = (schemas: SchemaRegistry, spec: OperationSpec) => {
       ...success(spec, spec.response),
       ...(spec.alsoAnswers ? success(spec, spec.alsoAnswers) : {}),
       ...errorsOf(spec.kind),
-      ...Object.fromEntries(
-        Object.entries(spec.errors ?? {}).map(([code, text]) => [code, problemWithRetry(code, text)]),
-      ),
+      ...Object.fromEntries(Object.entries(spec.errors ?? {}).map(([code, text]) => [code, problemOf(code, text)])),
     },
   };
 };
@@ -289,8 +295,9 @@ const operations: Record<string, Record<string, OperationSpec>> = {
       errors: {
         '404': 'No such entry',
         '409':
-          'Not reversed, or replaced by an amendment, or a document of its new evidence already stands behind ' +
-          'another entry of the subject',
+          'Not reversed (entry-not-reversed), replaced by an amendment (entry-amended), its reinstatement already ' +
+          'awaiting approval (reinstatement-pending), a document of its new evidence already behind another entry of ' +
+          'the subject (evidence-already-used), or the same idempotency key in flight',
       },
     },
   },
@@ -505,7 +512,7 @@ const operations: Record<string, Record<string, OperationSpec>> = {
     post: {
       summary:
         'Issue a signed checkpoint now. Auditors. The key is published at /.well-known/ledger-checkpoint-key.pem',
-      kind: 'read',
+      kind: 'operation',
       response: ['201', 'The checkpoint', response('responses.json', 'Checkpoint')],
     },
   },
@@ -538,14 +545,14 @@ const operations: Record<string, Record<string, OperationSpec>> = {
   '/v1/verify': {
     post: {
       summary: 'Verify every link of the hash chain, and the log against the latest checkpoint. Auditors.',
-      kind: 'read',
+      kind: 'operation',
       response: ['200', 'The verdict: ok, or the first bad position and why', { type: 'object' }],
     },
   },
   '/v1/metrics': {
     get: {
       summary: 'Prometheus metrics (overdue listing removals). Auditors and operators.',
-      kind: 'read',
+      kind: 'operation',
       response: ['200', 'Metrics in the Prometheus text format', { type: 'string' }],
       mediaType: 'text/plain; version=0.0.4',
     },

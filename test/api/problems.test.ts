@@ -1,5 +1,5 @@
 import express from 'express';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { problemHandler, problemTypes } from '../../src/api/problems';
@@ -15,10 +15,17 @@ import {
   signIn,
 } from '../support/ledgerService';
 
-describe('the problem types', () => {
-  it('are every one named in the README, which is where a client learns them', () => {
-    const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
-    expect(Object.keys(problemTypes).filter((code) => !readme.includes(`\`${code}\``))).toEqual([]);
+describe('the README, where a client and an auditor learn them, names', () => {
+  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+  const unnamed = (names: readonly string[]) => names.filter((name) => !readme.includes(`\`${name}\``));
+
+  it('every problem type', () => {
+    expect(unnamed(Object.keys(problemTypes))).toEqual([]);
+  });
+
+  it('every event type', () => {
+    const eventTypes = readdirSync(join(projectRoot(), 'schemas/events')).map((file) => file.replace(/\.json$/, ''));
+    expect(unnamed(eventTypes)).toEqual([]);
   });
 });
 
