@@ -149,9 +149,13 @@ export const decideSubjectHistory = (
           grounds: step.grounds,
           evidence: [],
           filedBy: actorId,
-          filerSubjectId: subjectId,
         };
-        const events = decideObjection(command, initialObjectionState(), { now: at, schemes, calendar });
+        const events = decideObjection(command, initialObjectionState(), {
+          now: at,
+          schemes,
+          calendar,
+          actorSubjectId: subjectId,
+        });
         objections.set(step.objectionId, events.reduce(evolveObjection, initialObjectionState()));
         append(objectionStream(step.objectionId), events, key, actorId);
         return;

@@ -8,6 +8,7 @@ import {
 } from '../events/eventStore';
 import { isLedgerEvent, type LedgerEvent, type NewLedgerEvent } from '../events/ledgerEvents';
 import { LedgerConflict, LedgerRuleViolation } from './errors';
+import type { Actor } from './separationOfDuties';
 import type { KnownStream, StreamStates } from './streamStates';
 
 /**
@@ -41,15 +42,13 @@ export interface CommandOutcome<State> {
   replayed: boolean;
 }
 
-/** Who asks for a command, and under which key: the same key again is the same command, answered as a retry. */
-export interface CommandContext {
+/**
+ * Who asks for a command, and under which key: the same key again is the same command, answered as a retry. The actor's
+ * own subject id (Actor) goes on to the deciders' contexts.
+ */
+export interface CommandContext extends Actor {
   idempotencyKey: string;
   actorId: string;
-  /**
-   * The actor's own subject id, when their credentials name one (a resident, or an official who is one too): whoever
-   * they are, they never decide about their own record.
-   */
-  actorSubjectId?: string;
   /**
    * The API request the command came from, hashed, when it came with an Idempotency-Key: kept with its first event,
    * so that the key reused on another request (once the API has forgotten its first answer) is refused, not answered

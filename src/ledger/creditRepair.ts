@@ -1,8 +1,9 @@
 import type { EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
 import { addMonths } from './calendar';
 import { entryOf } from './entryLifecycle';
-import { LedgerForbidden, LedgerRuleViolation } from './errors';
+import { LedgerRuleViolation } from './errors';
 import type { DecisionContext } from './judging';
+import { requireIndependentOfEntry } from './separationOfDuties';
 import type { SubjectState } from './subjectState';
 
 /**
@@ -27,8 +28,6 @@ export interface DecideCreditRepair {
   decision: 'grant' | 'refuse';
   reasons: string;
   officerId: string;
-  /** The officer's own subject id, when their token names one: no one decides the repair of their own record. */
-  officerSubjectId?: string;
 }
 
 export type CreditRepairCommand = RequestCreditRepair | DecideCreditRepair;
@@ -36,8 +35,9 @@ export type CreditRepairCommand = RequestCreditRepair | DecideCreditRepair;
 export const decideCreditRepair = (
   command: CreditRepairCommand,
   state: SubjectState,
-  { now, schemes }: DecisionContext,
+  context: DecisionContext,
 ): LedgerEvent[] => {
+  const { now, schemes } = context;
   const entry = entryOf(state, command.subjectId, command.entryId);
   if (command.type === 'RequestCreditRepair') {
     if (entry.status !== 'posted' || entry.points > 0) {
@@ -82,18 +82,7 @@ export const decideCreditRepair = (
   const repair = entry.repair;
   if (repair?.status !== 'requested')
     throw new LedgerRuleViolation('no-repair-requested', 'no request to repair this entry is open');
-  if (command.officerId === entry.recordedBy || command.officerId === entry.approvedBy) {
-    throw new LedgerForbidden('separation-of-duties', 'the recorder or approver of an entry cannot decide its repair');
-  }
-  if (command.officerSubjectId === entry.subjectId) {
-    throw new LedgerForbidden(
-      'separation-of-duties',
-      'an official cannot decide the repair of an entry about themselves',
-      {
-        part: 'subject',
-      },
-    );
-  }
+  requireIndependentOfEntry(command.officerId, context, entry, 'deciding the repair of an entry');
   if (command.reasons.trim() === '') throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');
   const decided = {
     subjectId: command.subjectId,

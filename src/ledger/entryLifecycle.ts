@@ -2,6 +2,7 @@ import type { EntryReinstated, EvidenceRef, LedgerEvent, ReversalReason } from '
 import { identityOf, sameDocument } from './documents';
 import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
+import { requireNotOwnRecord, type Actor } from './separationOfDuties';
 import {
   checkAuthority,
   checkEvidence,
@@ -28,8 +29,6 @@ export interface DecideApproval {
   decision: 'approve' | 'reject';
   reason?: string;
   approverId: string;
-  /** The approver's own subject id, when their token names one: no one approves about their own record. */
-  approverSubjectId?: string;
 }
 
 export interface ReverseEntry {
@@ -70,8 +69,6 @@ export interface ReinstateEntry {
   evidence: EvidenceRef[];
   reasons: string;
   reinstatedBy: string;
-  /** The reinstater's own subject id, when their token names one: no one reinstates an entry about themselves. */
-  reinstaterSubjectId?: string;
   authority: string;
 }
 
@@ -124,7 +121,7 @@ export const decideEntryLifecycle = (
   const entry = entryOf(state, command.subjectId, command.entryId);
   switch (command.type) {
     case 'DecideApproval':
-      return decideApproval(command, entry);
+      return decideApproval(command, entry, context);
     case 'ReverseEntry':
       requireStatus(entry, standing, 'entry-not-in-effect');
       return [
@@ -186,7 +183,7 @@ export const decideEntryLifecycle = (
  * who is neither its recorder, nor the reinstater, nor its subject; a rejection says why, and leaves a proposed entry
  * rejected for good, a reversed one reversed.
  */
-const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEvent[] => {
+const decideApproval = (command: DecideApproval, entry: EntryRecord, actor: Actor): LedgerEvent[] => {
   const reinstatement = entry.status === 'reversed' ? entry.proposedReinstatement : undefined;
   if (!reinstatement) requireStatus(entry, ['pending'], 'entry-not-pending');
   if (command.approverId === entry.recordedBy) {
@@ -195,7 +192,7 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
   if (command.approverId === reinstatement?.reinstatedBy) {
     throw new LedgerForbidden('separation-of-duties', 'the reinstater of an entry cannot approve or reject it');
   }
-  requireNotOwnRecord(command.approverSubjectId, entry, 'approve or reject');
+  requireNotOwnRecord(actor, entry.subjectId, 'approving or rejecting an entry');
   if (command.decision === 'reject') {
     const reason = requireReasons(command.reason);
     return [
@@ -217,15 +214,6 @@ const decideApproval = (command: DecideApproval, entry: EntryRecord): LedgerEven
   if (reinstatement)
     return [approved, ...reinstatedWithNotice(entry, { ...reinstatement, approvedBy: command.approverId })];
   return [approved, ...postedWithNotice({ ...entryPostedOf(entry), approvedBy: command.approverId })];
-};
-
-/** An official never decides about their own record, whatever their roles (DESIGN.md §1 item 2). */
-const requireNotOwnRecord = (actorSubjectId: string | undefined, entry: EntryRecord, what: string): void => {
-  if (actorSubjectId === entry.subjectId) {
-    throw new LedgerForbidden('separation-of-duties', `an official cannot ${what} an entry about themselves`, {
-      part: 'subject',
-    });
-  }
 };
 
 /**
@@ -303,10 +291,10 @@ const reinstate = (
   command: ReinstateEntry,
   entry: EntryRecord,
   state: SubjectState,
-  { schemes }: DecisionContext,
+  context: DecisionContext,
 ): LedgerEvent[] => {
   requireStatus(entry, ['reversed'], 'entry-not-reversed');
-  requireNotOwnRecord(command.reinstaterSubjectId, entry, 'reinstate');
+  requireNotOwnRecord(context, entry.subjectId, 'reinstating an entry');
   if (entry.amendedBy) {
     throw new LedgerRuleViolation(
       'entry-amended',
@@ -321,7 +309,7 @@ const reinstate = (
       { reinstatedBy: entry.proposedReinstatement.reinstatedBy },
     );
   }
-  const scheme = schemes.version(entry.schemeVersion);
+  const scheme = context.schemes.version(entry.schemeVersion);
   const rule = scheme && findRule(scheme, entry.ruleCode);
   if (!scheme || !rule)
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);

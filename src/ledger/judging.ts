@@ -4,6 +4,7 @@ import { identityOf, sameDocument } from './documents';
 import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
 import { grades, severities, type RuleItem, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
+import type { Actor } from './separationOfDuties';
 import type { EntryRecord } from './subjectState';
 
 /**
@@ -11,7 +12,8 @@ import type { EntryRecord } from './subjectState';
  * share. Pure.
  */
 
-export interface DecisionContext {
+/** What a subject's decider judges a command by, beside its state: the instant, the schemes, and who acts. */
+export interface DecisionContext extends Actor {
   now: Date;
   schemes: SchemeBook;
 }

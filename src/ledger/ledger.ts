@@ -128,7 +128,8 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       stream: subjectStream(subjectId),
       fold: foldSubject,
       states: subjectStates,
-      decide: (state) => decideSubject(command, state, { now: clock(), schemes }),
+      decide: (state) =>
+        decideSubject(command, state, { now: clock(), schemes, actorSubjectId: context.actorSubjectId }),
       context,
     });
   const written = ({ position, replayed }: Written): Written => ({ position, replayed });
@@ -156,12 +157,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     async decideApproval(command, context) {
       const outcome = await onSubject(
         command.subjectId,
-        {
-          ...command,
-          type: 'DecideApproval',
-          approverId: context.actorId,
-          ...(context.actorSubjectId ? { approverSubjectId: context.actorSubjectId } : {}),
-        },
+        { ...command, type: 'DecideApproval', approverId: context.actorId },
         context,
       );
       const after = outcome.state.entries[command.entryId]?.status;
@@ -201,13 +197,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
     async reinstateEntry(command, context) {
       const outcome = await onSubject(
         command.subjectId,
-        {
-          ...command,
-          type: 'ReinstateEntry',
-          reinstatedBy: context.actorId,
-          ...(context.actorSubjectId ? { reinstaterSubjectId: context.actorSubjectId } : {}),
-          authority: context.authority,
-        },
+        { ...command, type: 'ReinstateEntry', reinstatedBy: context.actorId, authority: context.authority },
         context,
       );
       const status = outcome.state.entries[command.entryId]?.status === 'posted' ? 'reinstated' : 'pending';
@@ -232,12 +222,7 @@ export const createLedger = ({ store, schemes, clock }: LedgerOptions): Ledger =
       return written(
         await onSubject(
           command.subjectId,
-          {
-            ...command,
-            type: 'DecideCreditRepair',
-            officerId: context.actorId,
-            ...(context.actorSubjectId ? { officerSubjectId: context.actorSubjectId } : {}),
-          },
+          { ...command, type: 'DecideCreditRepair', officerId: context.actorId },
           context,
         ),
       );

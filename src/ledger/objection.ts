@@ -13,6 +13,7 @@ import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
 import type { EntryFacts } from './ledger';
 import type { DueProcess } from './scheme';
 import type { SchemeBook } from './schemeBook';
+import { requireIndependentOfEntry, type Actor, type EntryOfficials } from './separationOfDuties';
 import { addDays, addWorkingDays, type WorkingDayCalendar } from './workingDays';
 
 /**
@@ -123,8 +124,6 @@ export interface FileObjection {
   grounds: string;
   evidence: EvidenceRef[];
   filedBy: string;
-  /** The filer's own subject id, when they are a resident. */
-  filerSubjectId?: string;
 }
 
 /** Evidence from a party: the entry's recorder answering the request, or the subject adding to the objection. */
@@ -133,14 +132,12 @@ export interface SubmitEvidence {
   objectionId: string;
   evidence: EvidenceRef[];
   by: string;
-  bySubjectId?: string;
 }
 
 export interface ExtendDecisionDeadline {
   type: 'ExtendDecisionDeadline';
   objectionId: string;
   by: string;
-  bySubjectId?: string;
 }
 
 export interface DecideObjection extends Amendment {
@@ -149,8 +146,6 @@ export interface DecideObjection extends Amendment {
   outcome: ObjectionOutcome;
   reasons: string;
   decidedBy: string;
-  /** The officer's own subject id, when their token names one. */
-  deciderSubjectId?: string;
   /** Once the amendment is posted: the replacement's id, recorded with the decision. */
   amendedEntryId?: string;
 }
@@ -160,7 +155,6 @@ export interface RequestReconsideration {
   objectionId: string;
   grounds: string;
   by: string;
-  bySubjectId?: string;
 }
 
 export interface DecideReconsideration extends Amendment {
@@ -169,8 +163,6 @@ export interface DecideReconsideration extends Amendment {
   outcome: ReconsiderationOutcome;
   reasons: string;
   decidedBy: string;
-  /** The officer's own subject id, when their token names one. */
-  deciderSubjectId?: string;
   /** Whether the officer holds the senior rank (seniorAppealOfficer), above every first-instance officer. */
   senior: boolean;
   amendedEntryId?: string;
@@ -191,7 +183,8 @@ export type ObjectionCommand =
   | DecideReconsideration
   | ReverseMissedDeadline;
 
-export interface ObjectionDecisionContext {
+/** What the objection decider judges a command by, beside its state: the instant, schemes and calendar, who acts. */
+export interface ObjectionDecisionContext extends Actor {
   now: Date;
   schemes: SchemeBook;
   calendar: WorkingDayCalendar;
@@ -236,7 +229,7 @@ const file = (command: FileObjection, state: ObjectionState, context: ObjectionD
     // The objection this command was meant to follow closed while it ran: a retry files the next one.
     throw new LedgerConflict('concurrent-writes', `objection ${state.filed.objectionId} changed; try again`);
   }
-  if (command.filerSubjectId !== entry.subjectId) {
+  if (context.actorSubjectId !== entry.subjectId) {
     throw new LedgerForbidden(
       'not-the-subject',
       `only subject ${entry.subjectId} may object to entry ${entry.entryId}`,
@@ -270,7 +263,7 @@ const submitEvidence = (
   command: SubmitEvidence,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now }: ObjectionDecisionContext,
+  { now, actorSubjectId }: ObjectionDecisionContext,
 ): LedgerEvent[] => {
   requirePending(state, filed);
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
@@ -279,7 +272,7 @@ const submitEvidence = (
     requireBefore(filed.evidenceDueBy, now, 'evidence-request-closed', "the recorder's evidence");
     return [{ type: 'RecorderEvidenceSubmitted', data: { objectionId, evidence, by } }];
   }
-  if (command.bySubjectId === filed.subjectId) {
+  if (actorSubjectId === filed.subjectId) {
     return [{ type: 'SubjectEvidenceAdded', data: { objectionId, evidence, by } }];
   }
   throw new LedgerForbidden(
@@ -292,11 +285,12 @@ const extend = (
   command: ExtendDecisionDeadline,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now, schemes, calendar }: ObjectionDecisionContext,
+  context: ObjectionDecisionContext,
 ): LedgerEvent[] => {
+  const { now, schemes, calendar } = context;
   requirePending(state, filed);
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
-  requireIndependentOfEntry(command.by, command.bySubjectId, filed);
+  requireIndependentOfEntry(command.by, context, officialsOf(filed), 'extending the decision on an objection');
   if (state.extended) {
     throw new LedgerRuleViolation(
       'extension-already-granted',
@@ -325,11 +319,12 @@ const decide = (
   command: DecideObjection,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now, schemes, calendar }: ObjectionDecisionContext,
+  context: ObjectionDecisionContext,
 ): LedgerEvent[] => {
+  const { now, schemes, calendar } = context;
   requirePending(state, filed);
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
-  requireIndependentOfEntry(command.decidedBy, command.deciderSubjectId, filed);
+  requireIndependentOfEntry(command.decidedBy, context, officialsOf(filed), 'deciding an objection');
   const reasons = requireReasons(command.reasons);
   const amendment = checkAmendment(command.outcome === 'amended', command);
   const reconsiderable = reconsiderableOutcomes.includes(command.outcome);
@@ -355,9 +350,9 @@ const requestReconsideration = (
   command: RequestReconsideration,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now, schemes, calendar }: ObjectionDecisionContext,
+  { now, schemes, calendar, actorSubjectId }: ObjectionDecisionContext,
 ): LedgerEvent[] => {
-  if (command.bySubjectId !== filed.subjectId) {
+  if (actorSubjectId !== filed.subjectId) {
     throw new LedgerForbidden('not-the-subject', `only subject ${filed.subjectId} may ask for reconsideration`);
   }
   if (state.reconsiderationRequest) {
@@ -394,8 +389,9 @@ const decideReconsideration = (
   command: DecideReconsideration,
   state: ObjectionState,
   filed: ObjectionFiled,
-  { now }: ObjectionDecisionContext,
+  context: ObjectionDecisionContext,
 ): LedgerEvent[] => {
+  const { now } = context;
   const request = state.reconsiderationRequest;
   if (statusOf(state) !== 'reconsidering' || !request) {
     throw new LedgerRuleViolation(
@@ -419,7 +415,7 @@ const decideReconsideration = (
       { part: 'firstOfficer' },
     );
   }
-  requireIndependentOfEntry(command.decidedBy, command.deciderSubjectId, filed);
+  requireIndependentOfEntry(command.decidedBy, context, officialsOf(filed), 'reconsidering an objection');
   const reasons = requireReasons(command.reasons);
   const amendment = checkAmendment(command.outcome === 'amended', command);
   return [
@@ -500,27 +496,12 @@ const requireBefore = (dueBy: string, now: Date, code: string, what: string): vo
   }
 };
 
-/**
- * The officer judging an objection is neither the entry's recorder nor its approver, nor its subject: an official
- * whose own record it is (DESIGN.md §1 item 2).
- */
-const requireIndependentOfEntry = (
-  officer: string,
-  officerSubjectId: string | undefined,
-  filed: ObjectionFiled,
-): void => {
-  const part =
-    officer === filed.recorderId
-      ? 'recorder'
-      : officer === filed.approverId
-        ? 'approver'
-        : officerSubjectId === filed.subjectId
-          ? 'subject'
-          : undefined;
-  if (part) {
-    throw new LedgerForbidden('separation-of-duties', `${officer} is the ${part} of the entry objected to`, { part });
-  }
-};
+/** The officials of the entry objected to, as its objection was filed: none of them judges the objection. */
+const officialsOf = (filed: ObjectionFiled): EntryOfficials => ({
+  subjectId: filed.subjectId,
+  recordedBy: filed.recorderId,
+  ...(filed.approverId ? { approvedBy: filed.approverId } : {}),
+});
 
 const requireReasons = (reasons: string): string => {
   if (reasons.trim() === '') throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');

@@ -145,15 +145,15 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     return { events, state: foldObjection(events) };
   };
 
-  const judge = (command: ObjectionCommand, state: ObjectionState, now: Date) =>
-    decideObjection(command, state, { now, schemes, calendar });
+  const judge = (command: ObjectionCommand, state: ObjectionState, now: Date, { actorSubjectId }: CommandContext) =>
+    decideObjection(command, state, { now, schemes, calendar, actorSubjectId });
 
   const record = (command: ObjectionCommand, context: CommandContext, now: Date) =>
     handleCommand<ObjectionState>({
       store,
       stream: objectionStream(command.objectionId),
       fold: foldObjection,
-      decide: (state) => judge(command, state, now),
+      decide: (state) => judge(command, state, now, context),
       context,
     });
 
@@ -218,7 +218,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
       return record(command(), actor, now);
     }
     if (!state.filed) throw objectionNotFound(decision.objectionId);
-    judge(command(), state, now);
+    judge(command(), state, now, actor);
     const amendedEntryId = await carryOut(effect, await entryNow(state), decision, step, actor.actorId);
     return record(command(amendedEntryId), actor, now);
   };
@@ -286,7 +286,6 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           grounds: command.grounds,
           evidence: command.evidence ?? [],
           filedBy: actor.actorId,
-          ...(actor.actorSubjectId ? { filerSubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         now,
@@ -306,7 +305,6 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           objectionId,
           evidence,
           by: actor.actorId,
-          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         clock(),
@@ -316,16 +314,7 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
     },
 
     async extendDeadline({ objectionId }, actor) {
-      const outcome = await record(
-        {
-          type: 'ExtendDecisionDeadline',
-          objectionId,
-          by: actor.actorId,
-          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
-        },
-        actor,
-        clock(),
-      );
+      const outcome = await record({ type: 'ExtendDecisionDeadline', objectionId, by: actor.actorId }, actor, clock());
       return { ...written(objectionId, outcome), decisionDueBy: outcome.state.decisionDueBy as string };
     },
 
@@ -342,7 +331,6 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           outcome,
           reasons,
           decidedBy: actor.actorId,
-          ...(actor.actorSubjectId ? { deciderSubjectId: actor.actorSubjectId } : {}),
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),
           ...(amendedEntryId ? { amendedEntryId } : {}),
@@ -364,7 +352,6 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           objectionId,
           grounds,
           by: actor.actorId,
-          ...(actor.actorSubjectId ? { bySubjectId: actor.actorSubjectId } : {}),
         },
         actor,
         clock(),
@@ -386,7 +373,6 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
           outcome,
           reasons,
           decidedBy: actor.actorId,
-          ...(actor.actorSubjectId ? { deciderSubjectId: actor.actorSubjectId } : {}),
           senior: actor.senior === true,
           ...(points !== undefined ? { points } : {}),
           ...(ruleCode !== undefined ? { ruleCode } : {}),
@@ -405,15 +391,15 @@ export const createObjections = ({ store, ledger, schemes, calendar, clock }: Ob
       const { events, state } = await load(objectionId);
       if (!state.filed) throw objectionNotFound(objectionId);
       const stage = state.reconsiderationRequest ? 'reconsideration' : 'objection';
-      const key = derivedId(objectionId, `deadline:${stage}`);
+      const sweeper = { idempotencyKey: derivedId(objectionId, `deadline:${stage}`), actorId: sweeperActor };
       const command: ObjectionCommand = { type: 'ReverseMissedDeadline', objectionId };
       const entry = await entryNow(state);
-      if (!events.some((event) => event.id === eventIdFor(key, 0))) {
-        const [reversal] = judge(command, state, now);
+      if (!events.some((event) => event.id === eventIdFor(sweeper.idempotencyKey, 0))) {
+        const [reversal] = judge(command, state, now, sweeper);
         const { dueBy } = reversal?.data as { dueBy: string };
         await reverseUnlessGone(entry, objectionId, dueBy, derivedId(objectionId, `entry:deadline:${stage}`));
       }
-      const outcome = await record(command, { idempotencyKey: key, actorId: sweeperActor }, now);
+      const outcome = await record(command, sweeper, now);
       const reversal = (outcome.state.reconsiderationAutoReversal ?? outcome.state.autoReversal) as { dueBy: string };
       return {
         ...written(objectionId, outcome),

@@ -7,6 +7,8 @@ import { evidenceOf } from '../support/ledgerService';
 
 const scheme = loadScheme(defaultSchemePath());
 const context = { now: new Date('2026-11-26T10:00:00Z'), schemes: createSchemeBook([scheme]) };
+/** The context of an official whose token names subject s1: the subject of every entry below. */
+const asS1 = { ...context, actorSubjectId: 's1' };
 
 const registered: LedgerEvent = {
   type: 'SubjectRegistered',
@@ -80,25 +82,18 @@ describe('four eyes', () => {
       ]));
 
   it('never lets an official approve an entry about themselves', () =>
-    given([registered, proposed], context)
-      .when({
-        type: 'DecideApproval',
-        ...about,
-        decision: 'approve',
-        approverId: 'approver-wu',
-        approverSubjectId: 's1',
-      })
+    given([registered, proposed], asS1)
+      .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'approver-wu' })
       .thenRefuses('separation-of-duties'));
 
   it('never lets an official reject an entry about themselves', () =>
-    given([registered, proposed], context)
+    given([registered, proposed], asS1)
       .when({
         type: 'DecideApproval',
         ...about,
         decision: 'reject',
         reason: 'not me',
         approverId: 'approver-wu',
-        approverSubjectId: 's1',
       })
       .thenRefuses('separation-of-duties'));
 
@@ -338,9 +333,7 @@ describe('reinstatement', () => {
     given([registered, posted], context).when(reinstate()).thenRefuses('entry-not-reversed'));
 
   it('is never made by an official about themselves', () =>
-    given([registered, posted, reversed], context)
-      .when({ ...reinstate(), reinstaterSubjectId: 's1' })
-      .thenRefuses('separation-of-duties'));
+    given([registered, posted, reversed], asS1).when(reinstate()).thenRefuses('separation-of-duties'));
 
   it("refuses a recorder outside the rule's authorities", () =>
     given([registered, posted, reversed], context)
@@ -417,8 +410,8 @@ describe('reinstatement of an entry that needed four eyes', () => {
       .thenRefuses('separation-of-duties'));
 
   it('is never approved by an official about themselves', () =>
-    given([registered, posted, reversed, proposal()], context)
-      .when({ ...decide('approver-ma'), approverSubjectId: 's1' })
+    given([registered, posted, reversed, proposal()], asS1)
+      .when(decide('approver-ma'))
       .thenRefuses('separation-of-duties'));
 
   it('is rejected by a second person, with a reason', () =>
@@ -566,15 +559,8 @@ describe('credit repair', () => {
       .thenRefuses('separation-of-duties'));
 
   it('is never decided by an official about themselves', () =>
-    given([registered, posted, requested], context)
-      .when({
-        type: 'DecideCreditRepair',
-        ...about,
-        decision: 'grant',
-        reasons: 'paid',
-        officerId: 'officer-zhou',
-        officerSubjectId: 's1',
-      })
+    given([registered, posted, requested], asS1)
+      .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'officer-zhou' })
       .thenRefuses('separation-of-duties'));
 
   it('is decided only when requested', () =>

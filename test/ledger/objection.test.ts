@@ -25,6 +25,11 @@ const context: ObjectionDecisionContext = {
   calendar: loadCalendar(defaultCalendarPath()),
 };
 const at = (now: string): ObjectionDecisionContext => ({ ...context, now: new Date(now) });
+/** The context of the actor whose token names subject `subjectId`. */
+const as = (subjectId: string, acting: ObjectionDecisionContext = context): ObjectionDecisionContext => ({
+  ...acting,
+  actorSubjectId: subjectId,
+});
 
 const objectionId = '01890000-0000-7000-8000-0000000000b1';
 const recorder = 'officer-zhang';
@@ -81,7 +86,6 @@ const fileObjection = (overrides: Partial<FileObjection> = {}): FileObjection =>
   grounds: filing.grounds,
   evidence: [],
   filedBy: resident,
-  filerSubjectId: 'li',
   ...overrides,
 });
 
@@ -133,13 +137,13 @@ const reconsider = (overrides: Partial<DecideReconsideration> = {}): DecideRecon
 
 describe('filing an objection', () => {
   it('asks the recorder for evidence within five working days and sets the decision thirty days out', () => {
-    given([], context).when(fileObjection()).then([filed]);
+    given([], as('li')).when(fileObjection()).then([filed]);
   });
 
   it('counts the evidence request past the National Day holiday and onto its make-up Saturday', () => {
     // Monday 28 September 2026: Tuesday 29, Wednesday 30, (1 to 7 October off), Thursday 8, Friday 9, Saturday 10.
     const filedAt = '2026-09-28T02:00:00.000Z';
-    given([], at(filedAt))
+    given([], as('li', at(filedAt)))
       .when(fileObjection())
       .then([
         {
@@ -155,25 +159,23 @@ describe('filing an objection', () => {
   });
 
   it('is for the subject of the entry only', () => {
-    given([], context)
-      .when(fileObjection({ filerSubjectId: 'wang' }))
-      .thenRefuses('not-the-subject');
+    given([], as('wang')).when(fileObjection()).thenRefuses('not-the-subject');
   });
 
   it('is refused on an entry not posted (awaiting approval)', () => {
-    given([], context)
+    given([], as('li'))
       .when(fileObjection({ entry: { ...entry, status: 'pending' } }))
       .thenRefuses('entry-not-in-effect');
   });
 
   it('is refused on an entry already reversed', () => {
-    given([], context)
+    given([], as('li'))
       .when(fileObjection({ entry: { ...entry, status: 'reversed' } }))
       .thenRefuses('entry-not-in-effect');
   });
 
   it('is refused while another objection to the entry is open', () => {
-    given([filed], context).when(fileObjection()).thenRefuses('objection-already-open');
+    given([filed], as('li')).when(fileObjection()).thenRefuses('objection-already-open');
   });
 });
 
@@ -200,14 +202,8 @@ describe('evidence', () => {
   });
 
   it('is added by the subject while the objection awaits its decision', () => {
-    given([filed], at('2026-12-20T02:00:00.000Z'))
-      .when({
-        type: 'SubmitEvidence',
-        objectionId,
-        evidence: [evidenceOf('witnessStatement', 'W-1')],
-        by: resident,
-        bySubjectId: 'li',
-      })
+    given([filed], as('li', at('2026-12-20T02:00:00.000Z')))
+      .when({ type: 'SubmitEvidence', objectionId, evidence: [evidenceOf('witnessStatement', 'W-1')], by: resident })
       .then([subjectEvidence]);
   });
 
@@ -218,14 +214,8 @@ describe('evidence', () => {
   });
 
   it('is refused once the objection is decided', () => {
-    given([filed, decision()], at('2026-12-11T02:00:00.000Z'))
-      .when({
-        type: 'SubmitEvidence',
-        objectionId,
-        evidence: [evidenceOf('photo', 'P-1')],
-        by: resident,
-        bySubjectId: 'li',
-      })
+    given([filed, decision()], as('li', at('2026-12-11T02:00:00.000Z')))
+      .when({ type: 'SubmitEvidence', objectionId, evidence: [evidenceOf('photo', 'P-1')], by: resident })
       .thenRefuses('objection-not-awaiting-decision');
   });
 
@@ -259,9 +249,7 @@ describe('extending the decision deadline', () => {
   });
 
   it('is refused to an official whose own record the entry is', () => {
-    given([filed, subjectEvidence], context)
-      .when({ ...extend(), bySubjectId: 'li' })
-      .thenRefuses('separation-of-duties');
+    given([filed, subjectEvidence], as('li')).when(extend()).thenRefuses('separation-of-duties');
   });
 
   it('is refused once the deadline has passed', () => {
@@ -298,8 +286,8 @@ describe('deciding an objection', () => {
   });
 
   it('is refused to an official whose own record the entry is', () => {
-    given([filed], at(decidedAt))
-      .when(decideObjection({ deciderSubjectId: 'li' }))
+    given([filed], as('li', at(decidedAt)))
+      .when(decideObjection())
       .thenRefuses('separation-of-duties');
   });
 
@@ -378,15 +366,16 @@ describe('asking for reconsideration', () => {
     objectionId,
     grounds: 'The officer did not read my witness statement.',
     by: resident,
-    bySubjectId: 'li',
   } as const;
 
   it('is granted within ten working days of a decision against the subject, to be decided in fifteen days', () => {
-    given([filed, decision()], at('2026-12-15T02:00:00.000Z')).when(request).then([reconsiderationRequested]);
+    given([filed, decision()], as('li', at('2026-12-15T02:00:00.000Z')))
+      .when(request)
+      .then([reconsiderationRequested]);
   });
 
   it('is in time up to the last millisecond of the tenth working day', () => {
-    given([filed, decision()], at('2026-12-24T15:59:59.999Z'))
+    given([filed, decision()], as('li', at('2026-12-24T15:59:59.999Z')))
       .when(request)
       .then([
         {
@@ -401,30 +390,35 @@ describe('asking for reconsideration', () => {
   });
 
   it('is refused once the tenth working day has ended', () => {
-    given([filed, decision()], at('2026-12-24T16:00:00.000Z'))
+    given([filed, decision()], as('li', at('2026-12-24T16:00:00.000Z')))
       .when(request)
       .thenRefuses('reconsideration-window-closed');
   });
 
   it('is not available when the subject won', () => {
-    given([filed, decision({ outcome: 'reversed', reconsiderationDueBy: undefined })], at('2026-12-15T02:00:00.000Z'))
+    given(
+      [filed, decision({ outcome: 'reversed', reconsiderationDueBy: undefined })],
+      as('li', at('2026-12-15T02:00:00.000Z')),
+    )
       .when(request)
       .thenRefuses('reconsideration-not-available');
   });
 
   it('is not available before the decision', () => {
-    given([filed], at('2026-12-15T02:00:00.000Z')).when(request).thenRefuses('reconsideration-not-available');
+    given([filed], as('li', at('2026-12-15T02:00:00.000Z')))
+      .when(request)
+      .thenRefuses('reconsideration-not-available');
   });
 
   it('is asked once', () => {
-    given([filed, decision(), reconsiderationRequested], at('2026-12-16T02:00:00.000Z'))
+    given([filed, decision(), reconsiderationRequested], as('li', at('2026-12-16T02:00:00.000Z')))
       .when(request)
       .thenRefuses('reconsideration-already-requested');
   });
 
   it('is asked by the subject only', () => {
-    given([filed, decision()], at('2026-12-15T02:00:00.000Z'))
-      .when({ ...request, bySubjectId: 'wang' })
+    given([filed, decision()], as('wang', at('2026-12-15T02:00:00.000Z')))
+      .when(request)
       .thenRefuses('not-the-subject');
   });
 });
@@ -469,8 +463,8 @@ describe('deciding a reconsideration', () => {
   });
 
   it('is refused to an official whose own record the entry is, however senior', () => {
-    given(history, at(reconsideredAt))
-      .when(reconsider({ deciderSubjectId: 'li' }))
+    given(history, as('li', at(reconsideredAt)))
+      .when(reconsider())
       .thenRefuses('separation-of-duties');
   });
 

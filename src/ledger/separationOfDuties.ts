@@ -1,0 +1,53 @@
+import { LedgerForbidden } from './errors';
+
+/**
+ * Separation of duties (DESIGN.md §1 item 2): recorder, approver, appeal officer and reconsideration officer are
+ * different people, and no official acts on their own record, whatever their roles. Pure: the deciders call these
+ * guards with the actor their context names. Each `what` names the act as a gerund ("recording an entry").
+ */
+
+/** Who acts on a command, as the deciders' contexts carry it beside the actor id their events name. */
+export interface Actor {
+  /**
+   * The actor's own subject id, when their credentials name one (a resident, or an official who is one too): whoever
+   * they are, they never decide about their own record.
+   */
+  actorSubjectId?: string;
+}
+
+/** No official acts on their own record: refused whatever their roles. */
+export const requireNotOwnRecord = ({ actorSubjectId }: Actor, subjectId: string, what: string): void => {
+  if (actorSubjectId === subjectId) {
+    throw new LedgerForbidden('separation-of-duties', `${what} is not for an official whose own record it is`, {
+      part: 'subject',
+    });
+  }
+};
+
+/** The officials who put an entry on its subject's record. */
+export interface EntryOfficials {
+  subjectId: string;
+  recordedBy: string;
+  approvedBy?: string;
+}
+
+/** The part an official had in putting the entry on the record, if any: its name, and how a refusal says it. */
+const partIn = (entry: EntryOfficials, actorId: string): { part: string; words: string } | undefined => {
+  if (actorId === entry.recordedBy) return { part: 'recorder', words: 'its recorder' };
+  if (actorId === entry.approvedBy) return { part: 'approver', words: 'its approver' };
+  return undefined;
+};
+
+/**
+ * Whoever judges an entry (an objection to it, or its credit repair) is independent of it: they had no part in
+ * putting it on the record, and it is not their own.
+ */
+export const requireIndependentOfEntry = (actorId: string, actor: Actor, entry: EntryOfficials, what: string): void => {
+  const taken = partIn(entry, actorId);
+  if (taken) {
+    throw new LedgerForbidden('separation-of-duties', `${what} is not for ${taken.words} (${actorId})`, {
+      part: taken.part,
+    });
+  }
+  requireNotOwnRecord(actor, entry.subjectId, what);
+};
