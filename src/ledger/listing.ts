@@ -19,6 +19,7 @@ import {
 } from './listingCodes';
 import { officialEvidenceKinds, type EvidenceKind, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
+import { requireNotOwnRecord, type Actor } from './separationOfDuties';
 import { addWorkingDays, addWorkingDaysWithinCover, coverEndsAt, type WorkingDayCalendar } from './workingDays';
 
 /**
@@ -119,7 +120,8 @@ export type RemoveListing = {
 
 export type ListingCommand = AddListing | ExtendListing | RequestListingRemoval | RemoveListing;
 
-export interface ListingDecisionContext {
+/** What the listing decider judges a command by, beside its state: the instant, schemes and calendar, who acts. */
+export interface ListingDecisionContext extends Actor {
   now: Date;
   schemes: SchemeBook;
   calendar: WorkingDayCalendar;
@@ -144,13 +146,15 @@ export const decideListing = (
   }
 };
 
-const add = (command: AddListing, state: ListingState, { now, schemes }: ListingDecisionContext): LedgerEvent[] => {
+const add = (command: AddListing, state: ListingState, context: ListingDecisionContext): LedgerEvent[] => {
+  const { now, schemes } = context;
   if (state.added) {
     throw new LedgerConflict('listing-already-exists', `listing ${command.listingId} already exists`, {
       listingId: command.listingId,
     });
   }
   checkAuthority(command.list, command.authority);
+  requireNotBoundBy(context, command);
   const subjectKind = command.registeredKinds.get(command.subjectId);
   if (subjectKind === undefined) throw new SubjectNotFound(command.subjectId);
   const listedAt = new Date(command.listedAt);
@@ -194,13 +198,11 @@ const add = (command: AddListing, state: ListingState, { now, schemes }: Listing
   return [{ type: 'ListingAdded', data: listing }];
 };
 
-const extend = (
-  command: ExtendListing,
-  state: ListingState,
-  { now, schemes }: ListingDecisionContext,
-): LedgerEvent[] => {
+const extend = (command: ExtendListing, state: ListingState, context: ListingDecisionContext): LedgerEvent[] => {
+  const { now, schemes } = context;
   const listing = existingListing(state, command.listingId);
   checkAuthority(listing.list, command.authority);
+  requireNotBoundBy(context, listing);
   if (listing.list !== 'blacklist') {
     throw new LedgerRuleViolation(
       'listing-not-extendable',
@@ -253,10 +255,12 @@ const extend = (
 const requestRemoval = (
   command: RequestListingRemoval,
   state: ListingState,
-  { now, schemes, calendar }: ListingDecisionContext,
+  context: ListingDecisionContext,
 ): LedgerEvent[] => {
+  const { now, schemes, calendar } = context;
   const listing = existingListing(state, command.listingId);
   checkAuthority(listing.list, command.authority);
+  requireNotBoundBy(context, listing);
   checkNotRemoved(state);
   if (state.removalRequest) {
     throw new LedgerRuleViolation(
@@ -301,6 +305,7 @@ const remove = (command: RemoveListing, state: ListingState, context: ListingDec
   const { now, schemes, calendar } = context;
   const listing = existingListing(state, command.listingId);
   checkAuthority(listing.list, command.authority);
+  requireNotBoundBy(context, listing);
   checkNotRemoved(state);
   const until = new Date(state.until as string);
   if (command.reason === 'periodEnded' && now < until) {
@@ -357,6 +362,16 @@ const checkAuthority = (list: ListName, authority: string): void => {
       `the blacklist is written by the courts (${blacklistAuthority}), not by ${authority}`,
       { authority, allowed: [blacklistAuthority] },
     );
+  }
+};
+
+/**
+ * A listing is on the record of everyone it binds: its subject, and the responsible persons a blacklisted organisation
+ * binds. None of them writes it, whatever their roles.
+ */
+const requireNotBoundBy = (actor: Actor, listing: Pick<ListingAdded, 'subjectId' | 'responsiblePersons'>): void => {
+  for (const subjectId of [listing.subjectId, ...listing.responsiblePersons]) {
+    requireNotOwnRecord(actor, subjectId, 'writing a listing');
   }
 };
 

@@ -62,7 +62,8 @@ export const createListings = ({ store, schemes, calendar, clock }: ListingsOpti
       store,
       stream: listingStream(command.listingId),
       fold: foldWith(initialListingState, evolveListing),
-      decide: (state) => decideListing(command, state, { now: clock(), schemes, calendar }),
+      decide: (state) =>
+        decideListing(command, state, { now: clock(), schemes, calendar, actorSubjectId: context.actorSubjectId }),
       context,
     });
     return { ...outcome, listingId: command.listingId };

@@ -13,6 +13,7 @@ import {
   type DecisionContext,
 } from './judging';
 import { findRule, isRange, type RuleItem } from './scheme';
+import { requireNotOwnRecord } from './separationOfDuties';
 import { entriesOf, type EntryRecord, type SubjectState } from './subjectState';
 
 /**
@@ -94,8 +95,10 @@ const register = (command: RegisterSubject, state: SubjectState, { now, schemes 
   ];
 };
 
-const recordEntry = (command: RecordEntry, state: SubjectState, { now, schemes }: DecisionContext): LedgerEvent[] => {
+const recordEntry = (command: RecordEntry, state: SubjectState, context: DecisionContext): LedgerEvent[] => {
+  const { now, schemes } = context;
   if (!state.registered) throw new SubjectNotFound(command.subjectId);
+  requireNotOwnRecord(context, command.subjectId, 'recording an entry');
   const occurredAt = new Date(command.occurredAt);
   checkConductTime(occurredAt, state, now);
   const scheme = schemes.inForceAt(occurredAt);

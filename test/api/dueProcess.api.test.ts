@@ -184,6 +184,23 @@ describe('reinstatement under four eyes through the API', () => {
 });
 
 describe('officials deciding about their own record', () => {
+  it('refuses a recorder recording an entry about themselves with 403, writing nothing', async () => {
+    const self = await bearer(service, {
+      subject: 'officer-li',
+      roles: ['recorder', 'resident'],
+      authority: 'traffic-police',
+      subjectId: 'li',
+    });
+    const before = ledgerHead(service);
+    const response = await app()
+      .post('/v1/subjects/li/entries')
+      .set(self)
+      .send({ ruleCode: 'TRF-TICKET', occurredAt: '2026-10-01T08:00:00Z', evidence: [evidenceOf('trafficTicket')] });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('/problems/separation-of-duties');
+    expect(ledgerHead(service)).toBe(before);
+  });
+
   it('refuses an approver approving an entry about themselves with 403, writing nothing', async () => {
     const proposed = await propose();
     const self = await bearer(service, { subject: 'approver-li', roles: ['approver', 'resident'], subjectId: 'li' });

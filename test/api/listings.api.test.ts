@@ -230,6 +230,11 @@ describe('POST /v1/listings', () => {
   it('answers 403 to a role that may not write listings', async () => {
     await expectRefused(() => post('/listings', blacklistLi, auditor), 403, 'forbidden');
   });
+
+  it('answers 403 separation-of-duties to a judge listing themselves, writing nothing', async () => {
+    const judgeLi = as({ id: 'judge-li', kind: 'person', roles: ['recorder'], authority: 'court', subjectId: 'li' });
+    await expectRefused(() => post('/listings', blacklistLi, judgeLi), 403, 'separation-of-duties');
+  });
 });
 
 describe('POST /v1/listings/{id}/extension', () => {

@@ -428,3 +428,34 @@ describe('removing a listing', () => {
       .when(remove({ triggeredAt: '2026-12-30T02:00:00Z' }))
       .thenRefuses('calendar-not-covering'));
 });
+
+describe('no official writes a listing on their own record', () => {
+  /** The context of a court official whose token names subject `subjectId`. */
+  const as = (subjectId: string): ListingDecisionContext => ({ ...context, actorSubjectId: subjectId });
+  const acmeListed: LedgerEvent = {
+    type: 'ListingAdded',
+    data: { ...blacklisted, subjectId: 'acme', responsiblePersons: ['wang', 'zhao'] },
+  };
+
+  it('refuses a listing of the official themselves', () =>
+    given([], as('li')).when(addToBlacklist()).thenRefuses('separation-of-duties', { part: 'subject' }));
+
+  it('refuses a listing of an organisation that binds the official as a responsible person', () =>
+    given([], as('zhao'))
+      .when(addToBlacklist({ subjectId: 'acme', responsiblePersons: ['wang', 'zhao'] }))
+      .thenRefuses('separation-of-duties'));
+
+  it('refuses an extension of a listing that binds the official', () =>
+    given([acmeListed], as('wang')).when(extend()).thenRefuses('separation-of-duties'));
+
+  it('refuses a request to remove a listing of the official themselves', () =>
+    given([onBlacklist], as('li')).when(requestRemoval()).thenRefuses('separation-of-duties'));
+
+  it('refuses a removal of a listing of the official themselves', () =>
+    given([onBlacklist], { ...as('li'), now: new Date('2026-11-24T02:00:00Z') })
+      .when(remove())
+      .thenRefuses('separation-of-duties'));
+
+  it('lets an official who is someone else write it', () =>
+    given([], as('wang')).when(addToBlacklist()).then([onBlacklist]));
+});

@@ -195,6 +195,16 @@ describe('recording an entry', () => {
         noticeOf(ticketPosted.entryId),
       ]));
 
+  it('is never made by an official about themselves, not even a positive one that posts at once', () =>
+    given([personRegistered], { ...context, actorSubjectId: 's1' })
+      .when(recordEntry({ ruleCode: 'CHR-DONATION', evidence: [evidenceOf('donationReceipt')] }))
+      .thenRefuses('separation-of-duties', { part: 'subject' }));
+
+  it('is made by an official whose token names another subject', () =>
+    given([personRegistered], { ...context, actorSubjectId: 's2' })
+      .when(recordEntry())
+      .then([{ type: 'EntryPosted', data: ticketPosted }, noticeOf(ticketPosted.entryId)]));
+
   it('refuses an entry for a subject that is not registered', () =>
     given([], context).when(recordEntry()).thenRefuses('subject-not-found'));
 
