@@ -117,6 +117,9 @@ export interface EntryReinstated {
   approvedBy?: string;
 }
 
+/** Who brought a reversed entry back, and who approved that when it needed four eyes. */
+export type Reinstatement = Pick<EntryReinstated, 'reinstatedBy' | 'approvedBy'>;
+
 /**
  * A reversed entry that needs four eyes (as its recording did) is to come back: it does not count until a second
  * person approves (EntryApproved, then EntryReinstated) or rejects it (EntryRejected: it stays reversed). The entry's

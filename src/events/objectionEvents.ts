@@ -1,4 +1,4 @@
-import type { EvidenceRef } from './ledgerEvents';
+import type { EvidenceRef, Reinstatement } from './ledgerEvents';
 
 /**
  * The events of an objection's stream (`objection-<objectionId>`): a subject disputes one entry, the
@@ -17,8 +17,8 @@ export type ReconsiderationOutcome = (typeof reconsiderationOutcomes)[number];
 
 /**
  * Filing asks the entry's recorder for the evidence behind it, due `evidenceDueBy` (no separate event: the
- * request is part of the filing). The recorder and approver are copied from the entry, since the officer who
- * decides must be neither.
+ * request is part of the filing). The recorder and approver are copied from the entry, and whoever reinstated it
+ * or approved a reinstatement, since the officer who decides must be none of them.
  */
 export interface ObjectionFiled {
   objectionId: string;
@@ -31,6 +31,8 @@ export interface ObjectionFiled {
   filedAt: string;
   recorderId: string;
   approverId?: string;
+  /** Who brought the entry back after a reversal, and who approved that, each time; absent if never reinstated. */
+  reinstatements?: Reinstatement[];
   /** The scheme version whose due-process periods run this objection to its end. */
   schemeVersion: string;
   evidenceDueBy: string;

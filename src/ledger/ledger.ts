@@ -1,5 +1,5 @@
 import type { EventStore, Position } from '../events/eventStore';
-import { subjectStream, type EvidenceRef, type ReversalReason } from '../events/ledgerEvents';
+import { subjectStream, type EvidenceRef, type Reinstatement, type ReversalReason } from '../events/ledgerEvents';
 import { derivedId, handleCommand, readStreamState, type CommandContext } from './commandHandler';
 import type { Severity } from './scheme';
 import type { SchemeBook } from './schemeBook';
@@ -19,13 +19,17 @@ export interface RecordingContext extends CommandContext {
   authority: string;
 }
 
-/** What other parts (objections) need to know of an entry: who recorded and approved it, and where it stands. */
+/**
+ * What other parts (objections) need to know of an entry: who recorded and approved it, who reinstated it and approved
+ * that, and where it stands.
+ */
 export interface EntryFacts {
   subjectId: string;
   entryId: string;
   status: EntryStatus;
   recordedBy: string;
   approvedBy?: string;
+  reinstatements: Reinstatement[];
   ruleCode: string;
   points: number;
   severity: Severity;
@@ -41,6 +45,7 @@ export const entryFactsOf = (entry: EntryRecord): EntryFacts => ({
   status: entry.status,
   recordedBy: entry.recordedBy,
   ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
+  reinstatements: entry.reinstatements,
   ruleCode: entry.ruleCode,
   points: entry.points,
   severity: entry.severity,

@@ -25,7 +25,8 @@ import { addDays, addWorkingDays, type WorkingDayCalendar } from './workingDays'
  *   the recorder for evidence, due `evidenceRequestWorkingDays` working days later, and sets the decision due
  *   `objectionDecisionDays` days later;
  * - the recorder may submit evidence until it is due; the subject may add evidence until the decision is due;
- * - an appeal officer, who is neither the entry's recorder nor its approver nor its subject, may extend the deadline once, by
+ * - an appeal officer independent of the entry (separationOfDuties.ts: not its recorder or approver, nor whoever
+ *   reinstated it or approved a reinstatement, nor its subject) may extend the deadline once, by
  *   `objectionExtensionDays` and only after the subject added evidence, and decides with reasons, before the
  *   deadline; at the deadline the entry is reversed instead (ReverseMissedDeadline, the scheduler's command);
  * - a subject who lost (upheld, frivolous, amended) may ask once, within `reconsiderationRequestWorkingDays`
@@ -252,6 +253,7 @@ const file = (command: FileObjection, state: ObjectionState, context: ObjectionD
     filedAt: now.toISOString(),
     recorderId: entry.recordedBy,
     ...(entry.approvedBy ? { approverId: entry.approvedBy } : {}),
+    ...(entry.reinstatements.length > 0 ? { reinstatements: entry.reinstatements } : {}),
     schemeVersion: scheme.version,
     evidenceDueBy: addWorkingDays(context.calendar, now, evidenceRequestWorkingDays).toISOString(),
     decisionDueBy: addDays(context.calendar, now, objectionDecisionDays).toISOString(),
@@ -501,6 +503,7 @@ const officialsOf = (filed: ObjectionFiled): EntryOfficials => ({
   subjectId: filed.subjectId,
   recordedBy: filed.recorderId,
   ...(filed.approverId ? { approvedBy: filed.approverId } : {}),
+  ...(filed.reinstatements ? { reinstatements: filed.reinstatements } : {}),
 });
 
 const requireReasons = (reasons: string): string => {

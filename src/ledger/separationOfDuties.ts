@@ -1,3 +1,4 @@
+import type { Reinstatement } from '../events/ledgerEvents';
 import { LedgerForbidden } from './errors';
 
 /**
@@ -24,17 +25,23 @@ export const requireNotOwnRecord = ({ actorSubjectId }: Actor, subjectId: string
   }
 };
 
-/** The officials who put an entry on its subject's record. */
+/** The officials who put an entry on its subject's record: at its recording, and at each reinstatement. */
 export interface EntryOfficials {
   subjectId: string;
   recordedBy: string;
   approvedBy?: string;
+  reinstatements?: readonly Reinstatement[];
 }
 
 /** The part an official had in putting the entry on the record, if any: its name, and how a refusal says it. */
 const partIn = (entry: EntryOfficials, actorId: string): { part: string; words: string } | undefined => {
   if (actorId === entry.recordedBy) return { part: 'recorder', words: 'its recorder' };
   if (actorId === entry.approvedBy) return { part: 'approver', words: 'its approver' };
+  const reinstatements = entry.reinstatements ?? [];
+  if (reinstatements.some(({ reinstatedBy }) => actorId === reinstatedBy))
+    return { part: 'reinstater', words: 'who reinstated it' };
+  if (reinstatements.some(({ approvedBy }) => actorId === approvedBy))
+    return { part: 'reinstatementApprover', words: 'who approved its reinstatement' };
   return undefined;
 };
 

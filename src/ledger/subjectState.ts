@@ -1,4 +1,4 @@
-import type { EntryPosted, EntryReinstated, EvidenceRef, LedgerEvent } from '../events/ledgerEvents';
+import type { EntryPosted, EntryReinstated, EvidenceRef, LedgerEvent, Reinstatement } from '../events/ledgerEvents';
 import { identityOf, type DocumentIdentity } from './documents';
 
 /**
@@ -21,6 +21,8 @@ export interface EntryRecord extends EntryPosted {
   evidenceSeen: DocumentIdentity[];
   /** A reversed entry's reinstatement awaiting a second person's approval (four eyes): until then it does not count. */
   proposedReinstatement?: Pick<EntryReinstated, 'evidence' | 'reinstatedBy' | 'reasons'>;
+  /** Each time a reversal was undone: who brought it back, and who approved that (separation of duties). */
+  reinstatements: Reinstatement[];
   repair?: { repairId: string; status: 'requested' | 'granted' | 'refused' };
   /** The entry an objection's amendment posted in its place: this one never returns, that one stands for it. */
   amendedBy?: string;
@@ -54,6 +56,7 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
     status,
     upheld: false,
     evidenceSeen: data.evidence.map(identityOf),
+    reinstatements: [],
   };
 };
 
@@ -95,13 +98,16 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
         evidenceSeen: withDocumentsOf(entry.evidenceSeen, evidence),
       }));
     }
-    case 'EntryReinstated':
+    case 'EntryReinstated': {
+      const { evidence, reinstatedBy, approvedBy } = event.data;
       return changeEntry(draft, event.data.entryId, (entry) => ({
         status: 'posted',
-        evidence: event.data.evidence,
-        evidenceSeen: withDocumentsOf(entry.evidenceSeen, event.data.evidence),
+        evidence,
+        evidenceSeen: withDocumentsOf(entry.evidenceSeen, evidence),
         proposedReinstatement: undefined,
+        reinstatements: [...entry.reinstatements, { reinstatedBy, ...(approvedBy ? { approvedBy } : {}) }],
       }));
+    }
     case 'StatementOfDisputeAdded':
       return changeEntry(draft, event.data.entryId, () => ({ statementOfDispute: event.data.text }));
     case 'EntryExpired':
@@ -154,6 +160,7 @@ export const entryPostedOf = (record: EntryRecord): EntryPosted => {
     evidenceSeen: _seen,
     repair: _repair,
     proposedReinstatement: _proposed,
+    reinstatements: _reinstatements,
     ...entry
   } = record;
   return entry;

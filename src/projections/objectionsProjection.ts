@@ -1,6 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Position } from '../events/eventStore';
-import { isLedgerEvent, type EvidenceRef, type LedgerEvent, type FoldedLedgerEvent } from '../events/ledgerEvents';
+import {
+  isLedgerEvent,
+  type EvidenceRef,
+  type LedgerEvent,
+  type FoldedLedgerEvent,
+  type Reinstatement,
+} from '../events/ledgerEvents';
 import { objectionEventTypes, type ObjectionDecided, type ReconsiderationDecided } from '../events/objectionEvents';
 import type { ObjectionStatus } from '../ledger/objection';
 import { type Projection, type ReadIndex } from './projection';
@@ -29,6 +35,7 @@ export interface ObjectionRecord {
   filedAt: string;
   recorderId: string;
   approverId?: string;
+  reinstatements?: Reinstatement[];
   schemeVersion: string;
   evidenceDueBy: string;
   /** The first-instance decision's deadline, as filed or extended. */

@@ -558,6 +558,30 @@ describe('credit repair', () => {
       .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'approver-wu' })
       .thenRefuses('separation-of-duties'));
 
+  /** The theft, reversed and brought back by officer-zhao with approver-ma's approval, before the request. */
+  const reinstated: LedgerEvent = {
+    type: 'EntryReinstated',
+    data: {
+      ...about,
+      evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+      reinstatedBy: 'officer-zhao',
+      reasons: 'a new decision was issued',
+      approvedBy: 'approver-ma',
+    },
+  };
+  const decideRepair = (officerId: string) =>
+    ({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId }) as const;
+
+  it('is never decided by whoever reinstated the entry', () =>
+    given([registered, posted, reversed, reinstated, requested], context)
+      .when(decideRepair('officer-zhao'))
+      .thenRefuses('separation-of-duties', { part: 'reinstater' }));
+
+  it('is never decided by whoever approved its reinstatement', () =>
+    given([registered, posted, reversed, reinstated, requested], context)
+      .when(decideRepair('approver-ma'))
+      .thenRefuses('separation-of-duties', { part: 'reinstatementApprover' }));
+
   it('is never decided by an official about themselves', () =>
     given([registered, posted, requested], asS1)
       .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'officer-zhou' })

@@ -45,6 +45,7 @@ const entry: EntryFacts = {
   status: 'posted',
   recordedBy: recorder,
   approvedBy: approver,
+  reinstatements: [],
   ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
   points: -40,
   severity: 'general',
@@ -174,6 +175,13 @@ describe('filing an objection', () => {
       .thenRefuses('entry-not-in-effect');
   });
 
+  it('names who reinstated the entry and who approved that, so that none of them decides', () => {
+    const reinstatements = [{ reinstatedBy: 'judge-qian', approvedBy: 'approver-ma' }];
+    given([], as('li'))
+      .when(fileObjection({ entry: { ...entry, reinstatements } }))
+      .then([{ type: 'ObjectionFiled', data: { ...filing, reinstatements } }]);
+  });
+
   it('is refused while another objection to the entry is open', () => {
     given([filed], as('li')).when(fileObjection()).thenRefuses('objection-already-open');
   });
@@ -283,6 +291,24 @@ describe('deciding an objection', () => {
     given([filed], at(decidedAt))
       .when(decideObjection({ decidedBy: approver }))
       .thenRefuses('separation-of-duties');
+  });
+
+  /** Filed on an entry reversed before and brought back by judge-qian, with approver-ma's approval. */
+  const filedOnReinstated: LedgerEvent = {
+    type: 'ObjectionFiled',
+    data: { ...filing, reinstatements: [{ reinstatedBy: 'judge-qian', approvedBy: 'approver-ma' }] },
+  };
+
+  it('is refused to whoever reinstated the entry', () => {
+    given([filedOnReinstated], at(decidedAt))
+      .when(decideObjection({ decidedBy: 'judge-qian' }))
+      .thenRefuses('separation-of-duties', { part: 'reinstater' });
+  });
+
+  it('is refused to whoever approved its reinstatement', () => {
+    given([filedOnReinstated], at(decidedAt))
+      .when(decideObjection({ decidedBy: 'approver-ma' }))
+      .thenRefuses('separation-of-duties', { part: 'reinstatementApprover' });
   });
 
   it('is refused to an official whose own record the entry is', () => {

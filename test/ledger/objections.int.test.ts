@@ -196,6 +196,33 @@ describe('a decision carried out on the entry', () => {
     expect(await store.headPosition()).toBe(before);
   });
 
+  it('refuses the officers who reinstated the entry and approved its reinstatement, writing nothing', async () => {
+    const entryId = await recordDeduction(1);
+    const first = await fileAgainst(entryId, 'file-first');
+    await objections.decide(
+      { objectionId: first.objectionId, outcome: 'reversed', reasons: 'Set aside.' },
+      officer('d1'),
+    );
+    await ledger.reinstateEntry(
+      { subjectId: 'li', entryId, evidence: [evidenceOf('courtJudgment', 'J-RETRIAL')], reasons: 'Retried.' },
+      { ...judge, idempotencyKey: 'reinstate', actorId: 'judge-qian' },
+    );
+    await ledger.decideApproval(
+      { subjectId: 'li', entryId, decision: 'approve' },
+      { idempotencyKey: 'approve-reinstatement', actorId: 'approver-ma' },
+    );
+    const { objectionId } = await fileAgainst(entryId, 'file-second');
+    const [filed] = await objectionEvents(objectionId);
+    expect(filed?.data).toMatchObject({ reinstatements: [{ reinstatedBy: 'judge-qian', approvedBy: 'approver-ma' }] });
+    const before = await store.headPosition();
+    for (const actorId of ['judge-qian', 'approver-ma']) {
+      await expect(
+        objections.decide({ objectionId, outcome: 'upheld', reasons: 'Mine.' }, { idempotencyKey: actorId, actorId }),
+      ).rejects.toMatchObject({ code: 'separation-of-duties' });
+    }
+    expect(await store.headPosition()).toBe(before);
+  });
+
   it('reverses on reconsideration the replacement an amendment posted', async () => {
     const { objectionId } = await fileAgainst(await recordDeduction(1));
     const { amendedEntryId } = await objections.decide(
