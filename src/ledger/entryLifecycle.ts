@@ -316,7 +316,7 @@ const reinstate = (
   checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
   const reused = command.evidence.find((item) =>
-    entry.evidenceSeen.some((seen) => sameDocument(seen, identityOf(item))),
+    [...entry.evidenceCarried, ...entry.evidenceRejected].some((seen) => sameDocument(seen, identityOf(item))),
   );
   if (reused) {
     throw new LedgerRuleViolation(

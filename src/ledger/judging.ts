@@ -5,7 +5,7 @@ import { LedgerConflict, LedgerForbidden, LedgerRuleViolation } from './errors';
 import { grades, severities, type RuleItem, type Scheme } from './scheme';
 import type { SchemeBook } from './schemeBook';
 import type { Actor } from './separationOfDuties';
-import type { EntryRecord } from './subjectState';
+import { documentsHeldBy, type EntryRecord } from './subjectState';
 
 /**
  * Judging an entry against its rule: the pieces that recording, approval, amendment and reinstatement
@@ -46,16 +46,15 @@ export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]):
  * another idempotency key, would count the same conduct twice, and split into entries each under the four-eyes
  * threshold it would take a deduction no second person approved. An entry keeps every document it has carried while
  * it counts or may count: pending, posted, reversed (reinstatement brings it back with its history), expired or
- * repaired (the conduct was recorded once). Only a proposal the second person rejected, which never counted, leaves
- * its documents free. The entry that holds one is named; of an amended entry and its replacement, which share their
- * evidence, the replacement, which stands.
+ * repaired (the conduct was recorded once); and those of its reinstatement while a second person has yet to decide
+ * it, so that nobody records them meanwhile. Only a proposal the second person rejected, an entry's recording or its
+ * reinstatement, which never counted, leaves its documents free (documentsHeldBy). The entry that holds one is named;
+ * of an amended entry and its replacement, which share their evidence, the replacement, which stands.
  */
 export const checkOneEntryPerDocument = (evidence: readonly EvidenceRef[], others: readonly EntryRecord[]): void => {
   for (const document of evidence) {
     const identity = identityOf(document);
-    const holders = others.filter(
-      (entry) => entry.status !== 'rejected' && entry.evidenceSeen.some((seen) => sameDocument(seen, identity)),
-    );
+    const holders = others.filter((entry) => documentsHeldBy(entry).some((held) => sameDocument(held, identity)));
     const holder = holders.find((entry) => entry.amendedBy === undefined) ?? holders[0];
     if (holder) {
       throw new LedgerConflict(

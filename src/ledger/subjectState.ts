@@ -14,11 +14,13 @@ export interface EntryRecord extends EntryPosted {
   /** An objection to it was decided against the subject, who may then add a statement of dispute. */
   upheld: boolean;
   statementOfDispute?: string;
+  /** Every document the entry has carried, recorded or reinstated with: a reinstatement must bring new evidence. */
+  evidenceCarried: DocumentIdentity[];
   /**
-   * Every document the entry has carried or been offered with: a reinstatement must bring new evidence, and no other
-   * entry of the subject may stand on any of them.
+   * The documents of its reinstatements that a second person rejected: not new to this entry, which they never stood
+   * behind, so free for any other.
    */
-  evidenceSeen: DocumentIdentity[];
+  evidenceRejected: DocumentIdentity[];
   /** A reversed entry's reinstatement awaiting a second person's approval (four eyes): until then it does not count. */
   proposedReinstatement?: Pick<EntryReinstated, 'evidence' | 'reinstatedBy' | 'reasons'>;
   /** Each time a reversal was undone: who brought it back, and who approved that (separation of duties). */
@@ -55,7 +57,8 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
     ...data,
     status,
     upheld: false,
-    evidenceSeen: data.evidence.map(identityOf),
+    evidenceCarried: data.evidence.map(identityOf),
+    evidenceRejected: [],
     reinstatements: [],
   };
 };
@@ -85,7 +88,12 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
     case 'EntryRejected':
       // What awaited approval is rejected: a proposed entry for good, a proposed reinstatement leaving it reversed.
       return changeEntry(draft, event.data.entryId, (entry) =>
-        entry.proposedReinstatement ? { proposedReinstatement: undefined } : { status: 'rejected' },
+        entry.proposedReinstatement
+          ? {
+              proposedReinstatement: undefined,
+              evidenceRejected: withDocumentsOf(entry.evidenceRejected, entry.proposedReinstatement.evidence),
+            }
+          : { status: 'rejected' },
       );
     case 'EntryReversed':
       return changeEntry(draft, event.data.entryId, () => ({ status: 'reversed', upheld: false }));
@@ -93,9 +101,8 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
       return changeEntry(draft, event.data.entryId, () => ({ upheld: true }));
     case 'EntryReinstatementProposed': {
       const { evidence, reinstatedBy, reasons } = event.data;
-      return changeEntry(draft, event.data.entryId, (entry) => ({
+      return changeEntry(draft, event.data.entryId, () => ({
         proposedReinstatement: { evidence, reinstatedBy, reasons },
-        evidenceSeen: withDocumentsOf(entry.evidenceSeen, evidence),
       }));
     }
     case 'EntryReinstated': {
@@ -103,7 +110,7 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
       return changeEntry(draft, event.data.entryId, (entry) => ({
         status: 'posted',
         evidence,
-        evidenceSeen: withDocumentsOf(entry.evidenceSeen, evidence),
+        evidenceCarried: withDocumentsOf(entry.evidenceCarried, evidence),
         proposedReinstatement: undefined,
         reinstatements: [...entry.reinstatements, { reinstatedBy, ...(approvedBy ? { approvedBy } : {}) }],
       }));
@@ -151,13 +158,24 @@ export const evolveSubject = (state: SubjectState, event: LedgerEvent): SubjectS
 
 export const entriesOf = (state: SubjectState): EntryRecord[] => Object.values(state.entries);
 
+/**
+ * The documents an entry holds against every other entry of its subject (one document stands behind one entry): those
+ * it has carried, and those of its reinstatement while proposed. An entry whose recording was rejected never counted,
+ * and holds none; nor does a rejected reinstatement hold its own.
+ */
+export const documentsHeldBy = (entry: EntryRecord): DocumentIdentity[] =>
+  entry.status === 'rejected'
+    ? []
+    : [...entry.evidenceCarried, ...(entry.proposedReinstatement?.evidence.map(identityOf) ?? [])];
+
 /** The entry's own fields, without where it stands in due process. */
 export const entryPostedOf = (record: EntryRecord): EntryPosted => {
   const {
     status: _status,
     upheld: _upheld,
     statementOfDispute: _statement,
-    evidenceSeen: _seen,
+    evidenceCarried: _carried,
+    evidenceRejected: _rejected,
     repair: _repair,
     proposedReinstatement: _proposed,
     reinstatements: _reinstatements,

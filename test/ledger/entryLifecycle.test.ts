@@ -427,6 +427,35 @@ describe('reinstatement of an entry that needed four eyes', () => {
       .when(reinstate())
       .thenRefuses('evidence-not-new'));
 
+  /** Another theft by s1, recorded on the document a reinstatement of the first offered. */
+  const anotherTheft: EntryPosted = {
+    ...theft,
+    entryId: '01890000-0000-7000-8000-0000000000a6',
+    occurredAt: '2026-03-02T08:00:00.000Z',
+    effectiveUntil: '2029-03-02T08:00:00.000Z',
+    evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+  };
+  const recordAnotherTheft = {
+    type: 'RecordEntry' as const,
+    entryId: anotherTheft.entryId,
+    subjectId: 's1',
+    ruleCode: 'PUB-UTILITY-THEFT',
+    occurredAt: '2026-03-02T08:00:00Z',
+    evidence: [evidenceOf('adminPenaltyDecision', 'AP-2')],
+    recordedBy: 'officer-li',
+    authority: 'public-security',
+  };
+
+  it('frees the documents of a rejected reinstatement for another entry of the subject', () =>
+    given([registered, posted, reversed, proposal(), rejected], context)
+      .when(recordAnotherTheft)
+      .then([{ type: 'EntryProposed', data: anotherTheft }]));
+
+  it('holds the documents of a reinstatement awaiting approval: nobody records them meanwhile', () =>
+    given([registered, posted, reversed, proposal()], context)
+      .when(recordAnotherTheft)
+      .thenRefuses('evidence-already-used', { entryId: theft.entryId }));
+
   it('is proposed once: another waits until the first is decided', () =>
     given([registered, posted, reversed, proposal()], context)
       .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-3')]))
