@@ -34,7 +34,10 @@ export const derivedId = (idempotencyKey: string, purpose: string): string =>
 export const freshIdempotencyKey = (): string => uuidv7();
 
 export interface CommandOutcome<State> {
-  /** The state after the command (after its events, or as it was when the command was a retry). */
+  /**
+   * The state the command left: after its events, whether written now or, on a retry, found in the stream (later
+   * events left out), so that a retry's answer is the first one.
+   */
   state: State;
   /** The global position of the command's last event. */
   position: Position;
@@ -149,8 +152,8 @@ export const handleCommand = async <State>(options: HandleCommandOptions<State>)
 };
 
 /**
- * The command ran before: report the position of its last event and the state as it is now. Unless its first event
- * came from another request under the same key (both fingerprinted, and not alike): that is refused.
+ * The command ran before: report the position of its last event and the state it left, as of that event. Unless its
+ * first event came from another request under the same key (both fingerprinted, and not alike): that is refused.
  */
 const replay = <State>(
   recorded: readonly RecordedEvent[],
@@ -169,6 +172,7 @@ const replay = <State>(
   const ids = new Set(
     Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(idempotencyKey, index)),
   );
-  const own = recorded.filter((event) => ids.has(event.id));
-  return { state: stateOf(recorded, options), position: (own.at(-1) as RecordedEvent).position, replayed: true };
+  const last = recorded.filter((event) => ids.has(event.id)).at(-1) as RecordedEvent;
+  const left = recorded.slice(0, recorded.indexOf(last) + 1);
+  return { state: stateOf(left, options), position: last.position, replayed: true };
 };

@@ -96,6 +96,15 @@ describe('handling a command', () => {
     expect(await store.getStreamRevision(stream)).toBe(0n);
   });
 
+  it('answers a retry with the state the command left, not with the state later commands made', async () => {
+    const store = createInMemoryEventStore();
+    const first = await handleCommand(options(store, () => [registered]));
+    await handleCommand(options(store, () => [registered], 'key-2'));
+    const retry = await handleCommand(options(store, () => [registered]));
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect(retry.state).toBe(1);
+  });
+
   it('answers as a retry when another copy of the command stored other events under the same key first', async () => {
     const store = createInMemoryEventStore();
     const [first, second] = await Promise.all([
