@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Position, FoldedEvent } from '../events/eventStore';
-import type { EntryProposed, EntryReinstatementProposed } from '../events/ledgerEvents';
+import type { EntryProposed, EntryReinstatementProposed, EvidenceRef } from '../events/ledgerEvents';
 import { foldByType, type Projection, type ReadIndex } from './projection';
 
 /**
@@ -25,8 +25,12 @@ export interface ApprovalItem {
   occurredAt: string;
   recordedBy: string;
   authority: string;
+  /** What the second person approves on: the entry's evidence as recorded, or the new evidence of its reinstatement. */
+  evidence: EvidenceRef[];
   /** Who proposed the reinstatement (kind reinstatement): never its approver. */
   reinstatedBy?: string;
+  /** Why the reinstater brings the entry back (kind reinstatement). */
+  reasons?: string;
   proposedAt: string;
   status: ApprovalStatus;
   decidedBy?: string;
@@ -79,7 +83,8 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
       occurredAt: data.occurredAt,
       recordedBy: data.recordedBy,
       authority: data.authority,
-      ...('reinstatedBy' in data ? { reinstatedBy: data.reinstatedBy } : {}),
+      evidence: data.evidence,
+      ...('reinstatedBy' in data ? { reinstatedBy: data.reinstatedBy, reasons: data.reasons } : {}),
       proposedAt: event.recordedAt.toISOString(),
       status: 'pending',
       position: event.position,
@@ -97,11 +102,12 @@ export const createApprovalsProjection = (db: Database): Projection & ApprovalsR
   return {
     name: 'approvals',
     // 2: reinstatements that need four eyes are proposed too; a row is keyed by its entry and its proposal's position.
-    version: 2,
+    // 3: an item carries the evidence to approve on, and a reinstatement its reasons.
+    version: 3,
     readIndexes,
     reset() {
-      // Made anew: a table of version 1 was keyed by the entry alone (its columns are the same, so the statements
-      // above serve either until the runner rebuilds this projection from zero).
+      // Made anew: a table of version 1 was keyed by the entry alone, and the items of version 2 lack the evidence (its
+      // columns are the same, so the statements above serve any until the runner rebuilds this projection from zero).
       db.exec(`DROP TABLE IF EXISTS approvals; ${createTable}`);
     },
     ...foldByType({

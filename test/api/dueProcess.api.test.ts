@@ -149,13 +149,20 @@ describe('reinstatement under four eyes through the API', () => {
     expect(await score()).toBe(950);
   });
 
-  it('lists the reinstatement in the approvers’ queue, naming who proposed it', async () => {
+  it('lists the reinstatement in the approvers’ queue, naming who proposed it, why and on what evidence', async () => {
     const entryId = await reversedFinding();
     await reinstate(entryId);
     await caughtUp();
     const queue = await app().get('/v1/approvals?status=pending').set(approver);
     expect(queue.body.items).toEqual([
-      expect.objectContaining({ kind: 'reinstatement', entryId, points: -50, reinstatedBy: 'judge-sun' }),
+      expect.objectContaining({
+        kind: 'reinstatement',
+        entryId,
+        points: -50,
+        reinstatedBy: 'judge-sun',
+        evidence: [evidenceOf('courtJudgment', 'J-RETRIAL')],
+        reasons: 'The retrial found the same.',
+      }),
     ]);
   });
 
