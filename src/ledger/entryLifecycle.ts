@@ -184,6 +184,8 @@ export const decideEntryLifecycle = (
  * rejected for good, a reversed one reversed.
  */
 const decideApproval = (command: DecideApproval, entry: EntryRecord, actor: Actor): LedgerEvent[] => {
+  // Only a reversed entry comes back: one repaired while its reinstatement awaited (a repair asked for before the
+  // reversal and granted after it) is repaired for good.
   const reinstatement = entry.status === 'reversed' ? entry.proposedReinstatement : undefined;
   if (!reinstatement) requireStatus(entry, ['pending'], 'entry-not-pending');
   if (command.approverId === entry.recordedBy) {

@@ -43,19 +43,6 @@ export interface HistoryItem {
   disputed?: boolean;
 }
 
-/** Events that do not change what counts: their items carry no points. */
-const withoutPoints = new Set<RecordedLedgerEvent['type']>([
-  'EntryProposed',
-  'EntryApproved',
-  'EntryRejected',
-  'SubjectNotified',
-  'EntryUpheld',
-  'EntryReinstatementProposed',
-  'StatementOfDisputeAdded',
-  'CreditRepairRequested',
-  'CreditRepairRefused',
-]);
-
 /** Events that end an entry's effect, and the one that brings it back. */
 const ending = new Set<RecordedLedgerEvent['type']>(['EntryReversed', 'EntryExpired', 'CreditRepairGranted']);
 /** Endings for good: a reinstatement brings back a reversed entry, never an expired or repaired one. */
@@ -70,10 +57,11 @@ type EntryLedger = Map<string, { points: number; effectiveUntil: string; countin
  * The points the event adds to the balance, keeping track of which entries count. An entry counts from its posting
  * or reinstatement while its effect lasts, as the score counts it: one posted or reinstated after its effect ended
  * (conduct recorded late, an entry reversed and brought back after its period) adds nothing, and its expiry then
- * takes nothing away.
+ * takes nothing away. Only a posting, an ending and a reinstatement move the balance: every other event (a proposal,
+ * an approval or rejection, a notice, an objection upheld, a statement, a repair requested or refused) adds nothing.
  */
 const pointsOf = (event: RecordedLedgerEvent, entries: EntryLedger, effectAt?: Date): number => {
-  if (withoutPoints.has(event.type) || !('entryId' in event.data)) return 0;
+  if (!('entryId' in event.data)) return 0;
   const { entryId } = event.data;
   const lasts = (effectiveUntil: string) => (effectAt ?? event.recordedAt) < new Date(effectiveUntil);
   if (event.type === 'EntryPosted') {

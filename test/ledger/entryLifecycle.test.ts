@@ -456,6 +456,32 @@ describe('reinstatement of an entry that needed four eyes', () => {
       .when(recordAnotherTheft)
       .thenRefuses('evidence-already-used', { entryId: theft.entryId }));
 
+  it('never brings back an entry repaired while its reinstatement awaited approval: repair ends it for good', () =>
+    given(
+      [
+        registered,
+        posted,
+        {
+          type: 'CreditRepairRequested',
+          data: { ...about, repairId: '01890000-0000-7000-8000-0000000000c1', proof: [], requestedBy: 's1' },
+        },
+        reversed,
+        proposal(),
+        {
+          type: 'CreditRepairGranted',
+          data: {
+            ...about,
+            repairId: '01890000-0000-7000-8000-0000000000c1',
+            grantedBy: 'officer-zhou',
+            reasons: 'paid in full',
+          },
+        },
+      ],
+      context,
+    )
+      .when(decide('approver-ma'))
+      .thenRefuses('entry-not-pending'));
+
   it('is proposed once: another waits until the first is decided', () =>
     given([registered, posted, reversed, proposal()], context)
       .when(reinstate([evidenceOf('adminPenaltyDecision', 'AP-3')]))
