@@ -608,6 +608,30 @@ describe('credit repair', () => {
         notice('repairGranted'),
       ]));
 
+  const decideRepair = (officerId: string) =>
+    ({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId }) as const;
+
+  it('is not granted once the entry no longer counts (reversed since the request), writing nothing', () =>
+    given([registered, posted, requested, reversed], context)
+      .when(decideRepair('officer-zhou'))
+      .thenRefuses('entry-not-in-effect', { entryStatus: 'reversed' }));
+
+  it('is refused, closing the request, once the entry no longer counts', () =>
+    given([registered, posted, requested, reversed], context)
+      .when({ ...decideRepair('officer-zhou'), decision: 'refuse', reasons: 'the entry was reversed' })
+      .then([
+        {
+          type: 'CreditRepairRefused',
+          data: {
+            ...about,
+            repairId: '01890000-0000-7000-8000-0000000000c1',
+            refusedBy: 'officer-zhou',
+            reasons: 'the entry was reversed',
+          },
+        },
+        notice('repairRefused'),
+      ]));
+
   it('is never decided by the approver of the entry', () =>
     given([registered, posted, requested], context)
       .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'approver-wu' })
@@ -624,8 +648,6 @@ describe('credit repair', () => {
       approvedBy: 'approver-ma',
     },
   };
-  const decideRepair = (officerId: string) =>
-    ({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId }) as const;
 
   it('is never decided by whoever reinstated the entry', () =>
     given([registered, posted, reversed, reinstated, requested], context)
