@@ -84,12 +84,14 @@ export const decideCreditRepair = (
     throw new LedgerRuleViolation('no-repair-requested', 'no request to repair this entry is open');
   requireIndependentOfEntry(command.officerId, context, entry, 'deciding the repair of an entry');
   if (command.reasons.trim() === '') throw new LedgerRuleViolation('reasons-required', 'a decision gives its reasons');
-  // Repair ends the effect of an entry that counts. One reversed or expired since the request counts no more: granting
-  // would only mark it repaired, and a repaired entry is never reinstated. The request is closed by a refusal instead.
-  if (command.decision === 'grant' && entry.status !== 'posted') {
+  // Repair ends the effect of an entry that counts. One reversed or expired since the request (its effect over, even
+  // before the sweep records the expiry) counts no more: granting would only mark it repaired, hiding the expiry, and a
+  // repaired entry is never reinstated. The request is closed by a refusal instead.
+  if (command.decision === 'grant' && (entry.status !== 'posted' || new Date(entry.effectiveUntil) <= now)) {
     throw new LedgerRuleViolation(
       'entry-not-in-effect',
-      `entry ${entry.entryId} is ${entry.status}: only an entry in effect is repaired; refuse the request to close it`,
+      `entry ${entry.entryId} is ${entry.status === 'posted' ? `past its effect (${entry.effectiveUntil})` : entry.status}: ` +
+        'only an entry in effect is repaired; refuse the request to close it',
       { entryStatus: entry.status },
     );
   }

@@ -1,8 +1,8 @@
 import type { EntryReinstated, EvidenceRef, LedgerEvent, ReversalReason } from '../events/ledgerEvents';
 import { identityOf, sameDocument } from './documents';
-import { LedgerForbidden, LedgerRuleViolation, SubjectNotFound } from './errors';
+import { LedgerRuleViolation, SubjectNotFound } from './errors';
 import { findRule, isRange } from './scheme';
-import { requireNotOwnRecord, type Actor } from './separationOfDuties';
+import { requireIndependentOfEntry, requireNotOwnRecord, type Actor } from './separationOfDuties';
 import {
   checkAuthority,
   checkEvidence,
@@ -184,17 +184,20 @@ export const decideEntryLifecycle = (
  * rejected for good, a reversed one reversed.
  */
 const decideApproval = (command: DecideApproval, entry: EntryRecord, actor: Actor): LedgerEvent[] => {
-  // Only a reversed entry comes back: one repaired while its reinstatement awaited (a repair asked for before the
-  // reversal and granted after it) is repaired for good.
+  // Only a reversed entry comes back. In a stream written before credit repair required an entry in effect, one
+  // repaired while its reinstatement awaited (asked for before the reversal, granted after it) is repaired for good.
   const reinstatement = entry.status === 'reversed' ? entry.proposedReinstatement : undefined;
   if (!reinstatement) requireStatus(entry, ['pending'], 'entry-not-pending');
-  if (command.approverId === entry.recordedBy) {
-    throw new LedgerForbidden('separation-of-duties', 'the recorder of an entry cannot approve or reject it');
-  }
-  if (command.approverId === reinstatement?.reinstatedBy) {
-    throw new LedgerForbidden('separation-of-duties', 'the reinstater of an entry cannot approve or reject it');
-  }
-  requireNotOwnRecord(actor, entry.subjectId, 'approving or rejecting an entry');
+  requireIndependentOfEntry(
+    command.approverId,
+    actor,
+    {
+      subjectId: entry.subjectId,
+      recordedBy: entry.recordedBy,
+      reinstatements: reinstatement ? [{ reinstatedBy: reinstatement.reinstatedBy }] : [],
+    },
+    'approving or rejecting an entry',
+  );
   if (command.decision === 'reject') {
     const reason = requireReasons(command.reason);
     return [

@@ -163,10 +163,13 @@ export const entriesOf = (state: SubjectState): EntryRecord[] => Object.values(s
  * it has carried, and those of its reinstatement while proposed. An entry whose recording was rejected never counted,
  * and holds none; nor does a rejected reinstatement hold its own.
  */
-export const documentsHeldBy = (entry: EntryRecord): DocumentIdentity[] =>
-  entry.status === 'rejected'
-    ? []
-    : [...entry.evidenceCarried, ...(entry.proposedReinstatement?.evidence.map(identityOf) ?? [])];
+export const documentsHeldBy = (entry: EntryRecord): DocumentIdentity[] => {
+  if (entry.status === 'rejected') return [];
+  // A proposal is decided only while the entry is reversed (see decideApproval): one left on an entry repaired since,
+  // in a stream written before repair required an entry in effect, is never decided, and holds nothing.
+  const proposed = entry.status === 'reversed' ? (entry.proposedReinstatement?.evidence.map(identityOf) ?? []) : [];
+  return [...entry.evidenceCarried, ...proposed];
+};
 
 /** The entry's own fields, without where it stands in due process. */
 export const entryPostedOf = (record: EntryRecord): EntryPosted => {

@@ -61,7 +61,7 @@ describe('four eyes', () => {
   it('never lets the recorder approve their own entry', () =>
     given([registered, proposed], context)
       .when({ type: 'DecideApproval', ...about, decision: 'approve', approverId: 'officer-li' })
-      .thenRefuses('separation-of-duties'));
+      .thenRefuses('separation-of-duties', { part: 'recorder' }));
 
   it('rejects a proposed entry only with a reason', () =>
     given([registered, proposed], context)
@@ -402,7 +402,7 @@ describe('reinstatement of an entry that needed four eyes', () => {
   it('is never approved by the reinstater', () =>
     given([registered, posted, reversed, proposal()], context)
       .when(decide('officer-zhao'))
-      .thenRefuses('separation-of-duties'));
+      .thenRefuses('separation-of-duties', { part: 'reinstater' }));
 
   it("is never approved by the entry's recorder", () =>
     given([registered, posted, reversed, proposal()], context)
@@ -610,6 +610,11 @@ describe('credit repair', () => {
 
   const decideRepair = (officerId: string) =>
     ({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId }) as const;
+
+  it('is not granted once its effect has ended, even before the expiry sweep records it', () =>
+    given([registered, posted, requested], { ...context, now: new Date(theft.effectiveUntil) })
+      .when(decideRepair('officer-zhou'))
+      .thenRefuses('entry-not-in-effect', { entryStatus: 'posted' }));
 
   it('is not granted once the entry no longer counts (reversed since the request), writing nothing', () =>
     given([registered, posted, requested, reversed], context)
