@@ -33,6 +33,8 @@ export interface ObjectionFiled {
   approverId?: string;
   /** Who brought the entry back after a reversal, and who approved that, each time; absent if never reinstated. */
   reinstatements?: Reinstatement[];
+  /** The officials of the entries an amendment replaced by this one; absent if it amends none. */
+  formerOfficials?: string[];
   /** The scheme version whose due-process periods run this objection to its end. */
   schemeVersion: string;
   evidenceDueBy: string;

@@ -30,6 +30,7 @@ export interface EntryFacts {
   recordedBy: string;
   approvedBy?: string;
   reinstatements: Reinstatement[];
+  formerOfficials: string[];
   ruleCode: string;
   points: number;
   severity: Severity;
@@ -46,6 +47,7 @@ export const entryFactsOf = (entry: EntryRecord): EntryFacts => ({
   recordedBy: entry.recordedBy,
   ...(entry.approvedBy ? { approvedBy: entry.approvedBy } : {}),
   reinstatements: entry.reinstatements,
+  formerOfficials: entry.formerOfficials,
   ruleCode: entry.ruleCode,
   points: entry.points,
   severity: entry.severity,

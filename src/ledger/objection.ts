@@ -254,6 +254,7 @@ const file = (command: FileObjection, state: ObjectionState, context: ObjectionD
     recorderId: entry.recordedBy,
     ...(entry.approvedBy ? { approverId: entry.approvedBy } : {}),
     ...(entry.reinstatements.length > 0 ? { reinstatements: entry.reinstatements } : {}),
+    ...(entry.formerOfficials.length > 0 ? { formerOfficials: entry.formerOfficials } : {}),
     schemeVersion: scheme.version,
     evidenceDueBy: addWorkingDays(context.calendar, now, evidenceRequestWorkingDays).toISOString(),
     decisionDueBy: addDays(context.calendar, now, objectionDecisionDays).toISOString(),
@@ -504,6 +505,7 @@ const officialsOf = (filed: ObjectionFiled): EntryOfficials => ({
   recordedBy: filed.recorderId,
   ...(filed.approverId ? { approvedBy: filed.approverId } : {}),
   ...(filed.reinstatements ? { reinstatements: filed.reinstatements } : {}),
+  ...(filed.formerOfficials ? { formerOfficials: filed.formerOfficials } : {}),
 });
 
 const requireReasons = (reasons: string): string => {

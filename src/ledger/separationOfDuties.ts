@@ -31,6 +31,8 @@ export interface EntryOfficials {
   recordedBy: string;
   approvedBy?: string;
   reinstatements?: readonly Reinstatement[];
+  /** The officials of the entries an amendment replaced by this one. */
+  formerOfficials?: readonly string[];
 }
 
 /** The part an official had in putting the entry on the record, if any: its name, and how a refusal says it. */
@@ -42,6 +44,8 @@ const partIn = (entry: EntryOfficials, actorId: string): { part: string; words: 
     return { part: 'reinstater', words: 'who reinstated it' };
   if (reinstatements.some(({ approvedBy }) => actorId === approvedBy))
     return { part: 'reinstatementApprover', words: 'who approved its reinstatement' };
+  if (entry.formerOfficials?.includes(actorId))
+    return { part: 'formerOfficial', words: 'an official of the entry it amends' };
   return undefined;
 };
 

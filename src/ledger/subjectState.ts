@@ -28,6 +28,12 @@ export interface EntryRecord extends EntryPosted {
   repair?: { repairId: string; status: 'requested' | 'granted' | 'refused' };
   /** The entry an objection's amendment posted in its place: this one never returns, that one stands for it. */
   amendedBy?: string;
+  /**
+   * Who had a part in putting on the record the entries an amendment replaced by this one (their recorders,
+   * approvers, reinstaters and reinstatement approvers): the replacement is the same conduct, so they judge it no more
+   * than they would have judged those.
+   */
+  formerOfficials: string[];
 }
 
 export interface SubjectState {
@@ -60,8 +66,25 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
     evidenceCarried: data.evidence.map(identityOf),
     evidenceRejected: [],
     reinstatements: [],
+    formerOfficials: data.amends ? officialsOfEntry(draft.entries[data.amends]) : [],
   };
 };
+
+/** Everyone who had a part in putting the entry on the record, and in the entries it amends. */
+const officialsOfEntry = (entry: EntryRecord | undefined): string[] =>
+  entry
+    ? [
+        ...new Set([
+          entry.recordedBy,
+          ...(entry.approvedBy ? [entry.approvedBy] : []),
+          ...entry.reinstatements.flatMap(({ reinstatedBy, approvedBy }) => [
+            reinstatedBy,
+            ...(approvedBy ? [approvedBy] : []),
+          ]),
+          ...entry.formerOfficials,
+        ]),
+      ]
+    : [];
 
 const withDocumentsOf = (seen: readonly DocumentIdentity[], evidence: readonly EvidenceRef[]): DocumentIdentity[] => [
   ...seen,
@@ -182,6 +205,7 @@ export const entryPostedOf = (record: EntryRecord): EntryPosted => {
     repair: _repair,
     proposedReinstatement: _proposed,
     reinstatements: _reinstatements,
+    formerOfficials: _formerOfficials,
     ...entry
   } = record;
   return entry;

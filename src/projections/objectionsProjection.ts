@@ -36,6 +36,7 @@ export interface ObjectionRecord {
   recorderId: string;
   approverId?: string;
   reinstatements?: Reinstatement[];
+  formerOfficials?: string[];
   schemeVersion: string;
   evidenceDueBy: string;
   /** The first-instance decision's deadline, as filed or extended. */

@@ -664,6 +664,44 @@ describe('credit repair', () => {
       .when(decideRepair('approver-ma'))
       .thenRefuses('separation-of-duties', { part: 'reinstatementApprover' }));
 
+  it('is never decided by an official of the entry an amendment replaced by this one', () => {
+    const replacementId = '01890000-0000-7000-8000-0000000000a2';
+    const amendedAway: LedgerEvent = {
+      type: 'EntryReversed',
+      data: {
+        ...about,
+        reason: 'amended',
+        objectionId: '01890000-0000-7000-8000-0000000000b1',
+        decidedBy: 'officer-zhou',
+        reasons: 'a lighter rule fits',
+      },
+    } as LedgerEvent;
+    const replacement: LedgerEvent = {
+      type: 'EntryPosted',
+      data: { ...theft, entryId: replacementId, points: -40, recordedBy: 'officer-zhou', amends: theft.entryId },
+    };
+    const repairAsked: LedgerEvent = {
+      type: 'CreditRepairRequested',
+      data: {
+        subjectId: 's1',
+        entryId: replacementId,
+        repairId: '01890000-0000-7000-8000-0000000000c2',
+        proof: [],
+        requestedBy: 's1',
+      },
+    };
+    return given([registered, posted, amendedAway, replacement, repairAsked], context)
+      .when({
+        type: 'DecideCreditRepair',
+        subjectId: 's1',
+        entryId: replacementId,
+        decision: 'grant',
+        reasons: 'paid',
+        officerId: 'approver-wu',
+      })
+      .thenRefuses('separation-of-duties', { part: 'formerOfficial' });
+  });
+
   it('is never decided by an official about themselves', () =>
     given([registered, posted, requested], asS1)
       .when({ type: 'DecideCreditRepair', ...about, decision: 'grant', reasons: 'paid', officerId: 'officer-zhou' })

@@ -46,6 +46,7 @@ const entry: EntryFacts = {
   recordedBy: recorder,
   approvedBy: approver,
   reinstatements: [],
+  formerOfficials: [],
   ruleCode: 'COM-OTHER-UNTRUSTWORTHY',
   points: -40,
   severity: 'general',
@@ -310,6 +311,17 @@ describe('deciding an objection', () => {
       .when(decideObjection({ decidedBy: 'approver-ma' }))
       .thenRefuses('separation-of-duties', { part: 'reinstatementApprover' });
   });
+
+  it('is refused to an official of the entry an amendment replaced by the one objected to', () => {
+    given([{ type: 'ObjectionFiled', data: { ...filing, formerOfficials: ['judge-qian'] } }], at(decidedAt))
+      .when(decideObjection({ decidedBy: 'judge-qian' }))
+      .thenRefuses('separation-of-duties', { part: 'formerOfficial' });
+  });
+
+  it('names, when filed on an entry that amends another, the officials of that entry', () =>
+    given([], as('li'))
+      .when(fileObjection({ entry: { ...entry, formerOfficials: ['judge-qian'] } }))
+      .then([{ type: 'ObjectionFiled', data: { ...filing, formerOfficials: ['judge-qian'] } }]));
 
   it('is refused to an official whose own record the entry is', () => {
     given([filed], as('li', at(decidedAt)))
