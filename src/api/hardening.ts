@@ -71,8 +71,13 @@ export const rateLimitPerPrincipal = ({ limitPerMinute }: { limitPerMinute: numb
  * At most limitPerMinute requests per client address (its /56 subnet for IPv6), for what anyone may ask without
  * credentials and costs the server much: the public proofs.
  */
-export const rateLimitPerAddress = ({ limitPerMinute }: { limitPerMinute: number }): RequestHandler =>
-  rateLimit(limiterOptions(limitPerMinute, `at most ${limitPerMinute} requests a minute per address`));
+export const rateLimitPerAddress = ({ limitPerMinute }: { limitPerMinute: number }): RequestHandler => {
+  const keyOf = keyOfAddress();
+  return rateLimit({
+    ...limiterOptions(limitPerMinute, `at most ${limitPerMinute} requests a minute per address`),
+    keyGenerator: (incoming) => keyOf(incoming.ip ?? ''),
+  });
+};
 
 /** Addresses whose keys are remembered; past it, the memory starts afresh. */
 export const addressKeysMax = 10_000;

@@ -32,7 +32,7 @@ export const createIdempotencyRecords = (db: Database): IdempotencyRecords => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS idempotency_records (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
-    created_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, location TEXT);
     CREATE INDEX IF NOT EXISTS idempotency_records_by_age ON idempotency_records (created_at)`);
   // A database from before the Location was kept gains its column; its older records replay without one.
   if (!db.prepare("SELECT 1 FROM pragma_table_info('idempotency_records') WHERE name = 'location'").get()) {

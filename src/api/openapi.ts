@@ -73,7 +73,7 @@ const errorsOf = (kind: OperationKind) => {
   const auth = {
     '401': problem('No valid credentials (a bearer token for people, an X-API-Key for consumers)'),
     '403': problem('The role, authority or purpose does not allow this'),
-    '429': problemOf('429', 'Too many requests; see Retry-After'),
+    '429': problem('Too many requests; see Retry-After', { 'Retry-After': retryAfter }),
   };
   if (kind === 'operation') return auth;
   if (kind === 'read') {

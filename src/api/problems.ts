@@ -148,6 +148,10 @@ export class Problem extends Error {
   }
 }
 
+/** A subject that is not registered, or not one the caller may see: the two answer alike. */
+export const subjectNotFound = (subjectId: string | undefined): Problem =>
+  new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+
 /**
  * The problem as RFC 9457 has it: its own members first and always its own, so that an extension never overrides
  * them (a refusal's details naming `status` once answered a 409 whose body said `"status": "posted"`).

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SchemaRegistry } from '../schemaRegistry';
-import { Problem } from './problems';
+import { Problem, subjectNotFound } from './problems';
 
 /**
  * Request validation against the JSON Schemas under schemas/api/: the body, or the query string (whose
@@ -44,7 +44,7 @@ export const wellFormedSubjectId =
   (req, _res, next) => {
     const subjectId = req.params.id as string;
     if (schemas.validate('common.json#/$defs/subjectId', subjectId)) {
-      throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+      throw subjectNotFound(subjectId);
     }
     next();
   };

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { inMemoryPath } from '../events/adapters/sqliteDatabase';
 
 /**
  * The mark a command that folds the projections leaves beside the database while it runs (`serve`, `rebuild`,
@@ -45,7 +46,7 @@ const holderOf = (dbPath: string): { pid: number; command: string } | undefined 
  * `serve`, `rebuild` or `tick` holds it.
  */
 export const claimDatabase = (dbPath: string, command: string): { release(): void } => {
-  if (dbPath === ':memory:') return { release: () => undefined };
+  if (dbPath === inMemoryPath) return { release: () => undefined };
   const holder = holderOf(dbPath);
   if (holder) {
     throw new Error(

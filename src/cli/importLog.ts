@@ -102,6 +102,14 @@ const differingField = (stored: RecordedEvent, line: LogLine): string | undefine
   return undefined;
 };
 
+/** The target's stream does not end just before the revision a line needs: it does not exist, or ends elsewhere. */
+const cannotFollow = (lineNumber: number, stream: string, held: bigint | 'no_stream', revision: bigint) =>
+  new ImportConflictError(
+    lineNumber,
+    stream,
+    `${held === 'no_stream' ? 'does not exist yet' : `ends at revision ${held}`}, so revision ${revision} cannot follow`,
+  );
+
 const appendRun = async (store: EventStore, run: StreamRun): Promise<{ appended: number; alreadyStored: number }> => {
   const { stream, firstRevision, firstLine, lines } = run;
   try {
@@ -116,10 +124,7 @@ const appendRun = async (store: EventStore, run: StreamRun): Promise<{ appended:
       }
     });
   } catch (error) {
-    if (error instanceof WrongExpectedRevisionError) {
-      const held = error.actual === 'no_stream' ? 'does not exist yet' : `ends at revision ${error.actual}`;
-      throw new ImportConflictError(firstLine, stream, `${held}, so revision ${firstRevision} cannot follow`);
-    }
+    if (error instanceof WrongExpectedRevisionError) throw cannotFollow(firstLine, stream, error.actual, firstRevision);
     if (error instanceof DuplicateEventIdError) {
       const index = lines.findIndex((line) => line.id === error.eventId);
       throw new ImportConflictError(
@@ -144,9 +149,7 @@ const previousInTarget = async (
 ): Promise<RecordedEvent> => {
   const [previous] = await store.readStream(line.streamName, { fromRevision: revision - 1n, maxCount: 1 });
   if (previous?.revision === revision - 1n) return previous;
-  const held = await store.getStreamRevision(line.streamName);
-  const state = held === 'no_stream' ? 'does not exist yet' : `ends at revision ${held}`;
-  throw new ImportConflictError(lineNumber, line.streamName, `${state}, so revision ${revision} cannot follow`);
+  throw cannotFollow(lineNumber, line.streamName, await store.getStreamRevision(line.streamName), revision);
 };
 
 export const importLog = async ({
@@ -196,7 +199,8 @@ export const importLog = async ({
       return true;
     }
     try {
-      for (const { group, committed } of [oldest, ...inFlight.splice(0)]) {
+      await appendThroughStore(oldest.group);
+      for (const { group, committed } of inFlight.splice(0)) {
         await committed;
         await appendThroughStore(group);
       }

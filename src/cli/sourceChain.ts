@@ -59,7 +59,7 @@ export class SourceChainBrokenError extends Error {
   }
 }
 
-export interface SourceChain {
+interface SourceChain {
   /** Whether the line is the first of its stream in the file and past revision 0: check it with `continueFrom`. */
   startsMidStream(line: LogLine, revision: bigint): boolean;
   /**
@@ -100,15 +100,24 @@ export const createSourceChain = (): SourceChain => {
     metadataJson: canonicalJson(line.metadata),
   });
 
+  /** Checks the line's link; a hash mismatch is told by `onMismatch` when given, every other fault as found. */
+  const checked = (
+    line: LogLine,
+    revision: bigint,
+    lineNumber: number,
+    onMismatch?: (detail: string) => never,
+  ): EventTexts => {
+    const texts = textsOf(line);
+    const fault = faultOf(line, revision, texts);
+    if (fault?.reason === 'hash-mismatch' && onMismatch) return onMismatch(fault.detail);
+    if (fault) throw new SourceChainBrokenError(lineNumber, line.streamName, revision, fault.reason, fault.detail);
+    return texts;
+  };
+
   return {
     startsMidStream: (line, revision) => revision > 0n && verifier.headOf(line.streamName) === undefined,
 
-    check(line, revision, lineNumber) {
-      const texts = textsOf(line);
-      const fault = faultOf(line, revision, texts);
-      if (fault) throw new SourceChainBrokenError(lineNumber, line.streamName, revision, fault.reason, fault.detail);
-      return texts;
-    },
+    check: (line, revision, lineNumber) => checked(line, revision, lineNumber),
 
     continueFrom(line, revision, lineNumber, previous) {
       const refuse = (detail: string): never => {
@@ -118,13 +127,9 @@ export const createSourceChain = (): SourceChain => {
         return refuse(`the target's event at revision ${previous.revision} carries no hash`);
       }
       verifier.continueStream(line.streamName, { revision: previous.revision, hash: previous.hash });
-      const texts = textsOf(line);
-      const fault = faultOf(line, revision, texts);
-      if (fault?.reason === 'hash-mismatch') {
-        return refuse(`the target's event at revision ${previous.revision} has hash ${previous.hash}; ${fault.detail}`);
-      }
-      if (fault) throw new SourceChainBrokenError(lineNumber, line.streamName, revision, fault.reason, fault.detail);
-      return texts;
+      return checked(line, revision, lineNumber, (detail) =>
+        refuse(`the target's event at revision ${previous.revision} has hash ${previous.hash}; ${detail}`),
+      );
     },
   };
 };

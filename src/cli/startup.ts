@@ -1,7 +1,7 @@
 import type { ProjectionRunner } from '../projections/runner';
 
 /** How often a command waiting for the projections says how far they are. */
-export const catchUpReportMs = 10_000;
+const catchUpReportMs = 10_000;
 
 /**
  * Waits, however long it takes, until the projections have caught up with the log as it was when called, telling

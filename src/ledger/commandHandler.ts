@@ -169,10 +169,9 @@ const replay = <State>(
       `the idempotency key ${idempotencyKey} was first used for a different request`,
     );
   }
-  const ids = new Set(
-    Array.from({ length: recorded.length - firstIndex }, (_, index) => eventIdFor(idempotencyKey, index)),
-  );
-  const last = recorded.filter((event) => ids.has(event.id)).at(-1) as RecordedEvent;
-  const left = recorded.slice(0, recorded.indexOf(last) + 1);
-  return { state: stateOf(left, options), position: last.position, replayed: true };
+  // A command's events were appended together, so they follow its first one in the stream.
+  let end = firstIndex + 1;
+  while (end < recorded.length && recorded[end]?.id === eventIdFor(idempotencyKey, end - firstIndex)) end += 1;
+  const left = recorded.slice(0, end);
+  return { state: stateOf(left, options), position: (left.at(-1) as RecordedEvent).position, replayed: true };
 };

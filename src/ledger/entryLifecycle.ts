@@ -184,9 +184,7 @@ export const decideEntryLifecycle = (
  * rejected for good, a reversed one reversed.
  */
 const decideApproval = (command: DecideApproval, entry: EntryRecord, actor: Actor): LedgerEvent[] => {
-  // Only a reversed entry comes back. In a stream written before credit repair required an entry in effect, one
-  // repaired while its reinstatement awaited (asked for before the reversal, granted after it) is repaired for good.
-  const reinstatement = entry.status === 'reversed' ? entry.proposedReinstatement : undefined;
+  const reinstatement = entry.proposedReinstatement;
   if (!reinstatement) requireStatus(entry, ['pending'], 'entry-not-pending');
   requireIndependentOfEntry(
     command.approverId,
@@ -320,9 +318,11 @@ const reinstate = (
     throw new LedgerRuleViolation('unknown-rule', `scheme ${entry.schemeVersion} has no rule ${entry.ruleCode}`);
   checkAuthority(rule, command.authority);
   checkEvidence(rule, command.evidence);
-  const reused = command.evidence.find((item) =>
-    [...entry.evidenceCarried, ...entry.evidenceRejected].some((seen) => sameDocument(seen, identityOf(item))),
-  );
+  const seen = [...entry.evidenceCarried, ...entry.evidenceRejected];
+  const reused = command.evidence.find((item) => {
+    const identity = identityOf(item);
+    return seen.some((one) => sameDocument(one, identity));
+  });
   if (reused) {
     throw new LedgerRuleViolation(
       'evidence-not-new',

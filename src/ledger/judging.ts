@@ -52,9 +52,12 @@ export const checkEvidence = (rule: RuleItem, evidence: readonly EvidenceRef[]):
  * of an amended entry and its replacement, which share their evidence, the replacement, which stands.
  */
 export const checkOneEntryPerDocument = (evidence: readonly EvidenceRef[], others: readonly EntryRecord[]): void => {
+  const held = others.map((entry) => ({ entry, documents: documentsHeldBy(entry) }));
   for (const document of evidence) {
     const identity = identityOf(document);
-    const holders = others.filter((entry) => documentsHeldBy(entry).some((held) => sameDocument(held, identity)));
+    const holders = held
+      .filter(({ documents }) => documents.some((one) => sameDocument(one, identity)))
+      .map(({ entry }) => entry);
     const holder = holders.find((entry) => entry.amendedBy === undefined) ?? holders[0];
     if (holder) {
       throw new LedgerConflict(

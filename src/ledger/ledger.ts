@@ -12,8 +12,6 @@ import { foldSubject, type EntryRecord, type EntryStatus, type SubjectState } fr
  * an idempotency key; a retry with the same key returns the first result and writes nothing.
  */
 
-export type { CommandContext };
-
 /** A recorder's command also says which authority they act for. */
 export interface RecordingContext extends CommandContext {
   authority: string;

@@ -324,8 +324,8 @@ const remove = (command: RemoveListing, state: ListingState, context: ListingDec
       ? addWorkingDaysWithinCover(calendar, triggeredAt, removalDueWorkingDays)
       : addWorkingDays(calendar, triggeredAt, removalDueWorkingDays);
   const requested = state.removalRequest ? new Date(state.removalRequest.dueBy) : undefined;
-  const known = [requested, ownDeadline].filter((deadline): deadline is Date => deadline !== undefined);
-  const dueBy = known.sort((a, b) => a.getTime() - b.getTime())[0];
+  // The earlier of the two: a request's deadline, set when asked for, and the one the trigger gives now.
+  const dueBy = ownDeadline === undefined || (requested && requested < ownDeadline) ? requested : ownDeadline;
   return [
     {
       type: 'ListingRemoved',

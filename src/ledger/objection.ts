@@ -329,7 +329,7 @@ const decide = (
   requireBefore(state.decisionDueBy as string, now, 'decision-deadline-passed', 'the decision');
   requireIndependentOfEntry(command.decidedBy, context, officialsOf(filed), 'deciding an objection');
   const reasons = requireReasons(command.reasons);
-  const amendment = checkAmendment(command.outcome === 'amended', command);
+  const amendment = checkAmendment(command);
   const reconsiderable = reconsiderableOutcomes.includes(command.outcome);
   const { reconsiderationRequestWorkingDays } = dueProcessOf(schemes, filed);
   const decided: ObjectionDecided = {
@@ -420,7 +420,7 @@ const decideReconsideration = (
   }
   requireIndependentOfEntry(command.decidedBy, context, officialsOf(filed), 'reconsidering an objection');
   const reasons = requireReasons(command.reasons);
-  const amendment = checkAmendment(command.outcome === 'amended', command);
+  const amendment = checkAmendment(command);
   return [
     {
       type: 'ReconsiderationDecided',
@@ -518,7 +518,8 @@ const requireReasons = (reasons: string): string => {
  * (the rule exists, the points are in its range, the entry comes out no heavier) is the ledger's to judge, when the
  * amendment is carried out and before the decision is recorded.
  */
-const checkAmendment = (amended: boolean, { points, ruleCode }: Amendment): Amendment => {
+const checkAmendment = ({ outcome, points, ruleCode }: Amendment & { outcome: string }): Amendment => {
+  const amended = outcome === 'amended';
   const amendment = { ...(points !== undefined ? { points } : {}), ...(ruleCode !== undefined ? { ruleCode } : {}) };
   const given = points !== undefined || ruleCode !== undefined;
   if (!amended && given)

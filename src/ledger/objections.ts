@@ -3,7 +3,8 @@ import { isLedgerEvent, objectionStream, type EvidenceRef, type ReversalReason }
 import type { ObjectionOutcome, ReconsiderationOutcome } from '../events/objectionEvents';
 import { derivedId, eventIdFor, foldWith, handleCommand } from './commandHandler';
 import { LedgerRuleViolation } from './errors';
-import type { CommandContext, EntryFacts, Ledger } from './ledger';
+import type { CommandContext } from './commandHandler';
+import type { EntryFacts, Ledger } from './ledger';
 import {
   decideObjection,
   entryInEffect,

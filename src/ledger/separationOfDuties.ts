@@ -35,6 +35,22 @@ export interface EntryOfficials {
   formerOfficials?: readonly string[];
 }
 
+/** Everyone who had a part in putting the entry on the record, or the entries it amends; none for no entry. */
+export const officialIdsOf = (entry: EntryOfficials | undefined): string[] =>
+  entry
+    ? [
+        ...new Set([
+          entry.recordedBy,
+          ...(entry.approvedBy ? [entry.approvedBy] : []),
+          ...(entry.reinstatements ?? []).flatMap(({ reinstatedBy, approvedBy }) => [
+            reinstatedBy,
+            ...(approvedBy ? [approvedBy] : []),
+          ]),
+          ...(entry.formerOfficials ?? []),
+        ]),
+      ]
+    : [];
+
 /** The part an official had in putting the entry on the record, if any: its name, and how a refusal says it. */
 const partIn = (entry: EntryOfficials, actorId: string): { part: string; words: string } | undefined => {
   if (actorId === entry.recordedBy) return { part: 'recorder', words: 'its recorder' };

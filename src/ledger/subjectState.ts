@@ -1,5 +1,6 @@
 import type { EntryPosted, EntryReinstated, EvidenceRef, LedgerEvent, Reinstatement } from '../events/ledgerEvents';
 import { identityOf, type DocumentIdentity } from './documents';
+import { officialIdsOf } from './separationOfDuties';
 
 /**
  * A subject's stream folded: its registration and every entry with where it stands in due process.
@@ -66,25 +67,9 @@ const addEntry = (draft: Draft, data: EntryPosted, status: EntryStatus): void =>
     evidenceCarried: data.evidence.map(identityOf),
     evidenceRejected: [],
     reinstatements: [],
-    formerOfficials: data.amends ? officialsOfEntry(draft.entries[data.amends]) : [],
+    formerOfficials: officialIdsOf(draft.entries[data.amends ?? '']),
   };
 };
-
-/** Everyone who had a part in putting the entry on the record, and in the entries it amends. */
-const officialsOfEntry = (entry: EntryRecord | undefined): string[] =>
-  entry
-    ? [
-        ...new Set([
-          entry.recordedBy,
-          ...(entry.approvedBy ? [entry.approvedBy] : []),
-          ...entry.reinstatements.flatMap(({ reinstatedBy, approvedBy }) => [
-            reinstatedBy,
-            ...(approvedBy ? [approvedBy] : []),
-          ]),
-          ...entry.formerOfficials,
-        ]),
-      ]
-    : [];
 
 const withDocumentsOf = (seen: readonly DocumentIdentity[], evidence: readonly EvidenceRef[]): DocumentIdentity[] => [
   ...seen,
@@ -147,9 +132,12 @@ const apply = (draft: Draft, event: LedgerEvent): void => {
         repair: { repairId: event.data.repairId, status: 'requested' },
       }));
     case 'CreditRepairGranted':
+      // Repair ends the entry for good: a reinstatement still proposed (in a stream written before repair required an
+      // entry in effect) is never decided.
       return changeEntry(draft, event.data.entryId, () => ({
         status: 'repaired',
         repair: { repairId: event.data.repairId, status: 'granted' },
+        proposedReinstatement: undefined,
       }));
     case 'CreditRepairRefused':
       return changeEntry(draft, event.data.entryId, () => ({
@@ -186,13 +174,10 @@ export const entriesOf = (state: SubjectState): EntryRecord[] => Object.values(s
  * it has carried, and those of its reinstatement while proposed. An entry whose recording was rejected never counted,
  * and holds none; nor does a rejected reinstatement hold its own.
  */
-export const documentsHeldBy = (entry: EntryRecord): DocumentIdentity[] => {
-  if (entry.status === 'rejected') return [];
-  // A proposal is decided only while the entry is reversed (see decideApproval): one left on an entry repaired since,
-  // in a stream written before repair required an entry in effect, is never decided, and holds nothing.
-  const proposed = entry.status === 'reversed' ? (entry.proposedReinstatement?.evidence.map(identityOf) ?? []) : [];
-  return [...entry.evidenceCarried, ...proposed];
-};
+export const documentsHeldBy = (entry: EntryRecord): DocumentIdentity[] =>
+  entry.status === 'rejected'
+    ? []
+    : [...entry.evidenceCarried, ...(entry.proposedReinstatement?.evidence.map(identityOf) ?? [])];
 
 /** The entry's own fields, without where it stands in due process. */
 export const entryPostedOf = (record: EntryRecord): EntryPosted => {

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { Problem } from '../problems';
+import { Problem, subjectNotFound } from '../problems';
 import type { ApiKeys } from './apiKeys';
 import { grantOf, type Permission, type Role, type Scope } from './permissions';
 import { principalOf } from './principal';
@@ -73,17 +73,17 @@ export const authorize =
   (
     permission: Permission,
     subjectOf?: (req: Request) => string | undefined,
-    hiddenAs: (req: Request) => Problem = (req) => {
-      const subjectId = subjectOf?.(req);
-      return new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
-    },
+    hiddenAs: (req: Request, subjectId: string | undefined) => Problem = (_req, subjectId) =>
+      subjectNotFound(subjectId),
   ): RequestHandler =>
   (req, res, next) => {
-    const scope = grantFor(res, permission);
-    if (scope === 'own' && subjectOf === undefined) {
-      throw new Problem('forbidden', `${principalOf(res).roles.join(', ')} may not ${permission} but their own`);
+    if (grantFor(res, permission) === 'own') {
+      const principal = principalOf(res);
+      if (!subjectOf)
+        throw new Problem('forbidden', `${principal.roles.join(', ')} may not ${permission} but their own`);
+      const subjectId = subjectOf(req);
+      if (subjectId !== principal.subjectId) throw hiddenAs(req, subjectId);
     }
-    if (scope === 'own' && subjectOf?.(req) !== principalOf(res).subjectId) throw hiddenAs(req);
     next();
   };
 

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import type { EvidenceRef } from '../../events/ledgerEvents';
 import type { ObjectionOutcome, ReconsiderationOutcome } from '../../events/objectionEvents';
 import { objectionNotFound, type Amendment, type ObjectionStatus } from '../../ledger/objection';
-import type { CommandContext } from '../../ledger/ledger';
+import type { CommandContext } from '../../ledger/commandHandler';
 import type { NewObjection, ObjectionActor, Objections } from '../../ledger/objections';
 import type { ObjectionsReadModel } from '../../projections/objectionsProjection';
 import type { ProjectionRunner } from '../../projections/runner';

@@ -16,7 +16,7 @@ import type { IdempotentRoute } from '../idempotency';
 import type { AccessRecorder } from '../accessRecorder';
 import { authorize, subjectIdParam } from '../auth/authenticate';
 import { recordReads, subjectOfPath } from '../recordReads';
-import { Problem } from '../problems';
+import { Problem, subjectNotFound } from '../problems';
 import { awaitMinPosition } from '../readConsistency';
 import { validateBody, validateQuery } from '../validation';
 
@@ -86,7 +86,7 @@ export const subjectRoutes = (options: SubjectRoutesOptions): Router => {
 
   const registeredSubject = (subjectId: string) => {
     const subject = scores.subject(subjectId);
-    if (!subject) throw new Problem('subject-not-found', `no subject ${subjectId} is registered`, { subjectId });
+    if (!subject) throw subjectNotFound(subjectId);
     return subject;
   };
 

@@ -9,7 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 
 export type Database = BetterSqlite3.Database;
 
-const inMemoryPath = ':memory:';
+export const inMemoryPath = ':memory:';
 const busyTimeoutMs = 5_000;
 /** About 40 MB of WAL between checkpoints: appends ran about twice as fast as at the default 1,000 pages. */
 export const walAutocheckpointPages = 10_000;
